@@ -1,0 +1,452 @@
+//! The vectorizer: turns analyzed sentences into sparse, weighted n-gram vectors.
+
+use crate::error::{Error, Result};
+use crate::text::{Analyzer, AnalyzerOptions};
+use ndarray::Array2;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// How feature counts become feature values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Weighting {
+    /// Term frequency (sublinear: 1 + ln tf) times smoothed inverse document frequency.
+    Tfidf,
+    /// 1 for every feature present.
+    Binary,
+}
+
+/// Featurizer options: which filters, n-grams, vocabulary pruning and weighting. Stored in every model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeaturizerOptions {
+    /// Tokenizer filters (negation marking, stemming).
+    pub analyzer: AnalyzerOptions,
+    /// Shortest n-gram (in terms).
+    pub ngram_min: usize,
+    /// Longest n-gram (in terms), at most 3.
+    pub ngram_max: usize,
+    /// Keep only n-grams found in at least this many training sentences.
+    pub min_df: usize,
+    /// Keep at most this many n-grams, the most frequent first (`None`: no cap).
+    pub max_features: Option<usize>,
+    /// How counts are weighted.
+    pub weighting: Weighting,
+    /// Scale each vector to unit length.
+    pub normalize: bool,
+}
+
+impl Default for FeaturizerOptions {
+    fn default() -> Self {
+        FeaturizerOptions {
+            analyzer: AnalyzerOptions::default(),
+            ngram_min: 1,
+            ngram_max: 2,
+            min_df: 2,
+            max_features: Some(20_000),
+            weighting: Weighting::Tfidf,
+            normalize: true,
+        }
+    }
+}
+
+impl FeaturizerOptions {
+    /// Checks that the options are in range, with a message saying which is not.
+    pub fn validate(&self) -> Result<()> {
+        if self.ngram_min < 1 || self.ngram_max > MAX_NGRAM || self.ngram_min > self.ngram_max {
+            return Err(Error::Params(format!(
+                "n-gram range {}-{} must satisfy 1 <= min <= max <= {MAX_NGRAM}",
+                self.ngram_min, self.ngram_max
+            )));
+        }
+        if self.min_df < 1 {
+            return Err(Error::Params("--min-df must be at least 1".into()));
+        }
+        if self.max_features == Some(0) {
+            return Err(Error::Params("--max-features must be at least 1".into()));
+        }
+        Ok(())
+    }
+}
+
+/// The longest n-gram supported.
+pub const MAX_NGRAM: usize = 3;
+const TERM_BITS: u32 = 21;
+const MAX_TERMS: u32 = (1 << TERM_BITS) - 2;
+const UNKNOWN: u32 = u32::MAX;
+
+/// Packs up to three term ids into one n-gram key.
+fn pack(ids: &[u32]) -> u64 {
+    ids.iter()
+        .fold(0u64, |key, &id| (key << TERM_BITS) | (id as u64 + 1))
+}
+
+/// A sparse feature vector: sorted feature ids and their values.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SparseVec {
+    /// Feature ids, ascending.
+    pub indices: Vec<u32>,
+    /// The value of each feature in `indices`.
+    pub values: Vec<f32>,
+}
+
+/// A fitted featurizer: the vocabulary, its idf weights and the options that built it.
+#[derive(Debug, Clone)]
+pub struct Featurizer {
+    options: FeaturizerOptions,
+    features: Vec<String>,
+    idf: Vec<f32>,
+    terms: HashMap<String, u32>,
+    index: HashMap<u64, u32>,
+}
+
+/// Reusable per-thread state for featurizing: the analyzer (with its stem cache) and buffers.
+#[derive(Debug)]
+pub struct Scratch {
+    analyzer: Analyzer,
+    ids: Vec<u32>,
+    counts: Vec<(u32, u32)>,
+}
+
+impl Featurizer {
+    /// Learns the vocabulary and idf from training sentences.
+    pub fn fit<S: AsRef<str>>(options: &FeaturizerOptions, texts: &[S]) -> Result<Featurizer> {
+        options.validate()?;
+        let mut analyzer = Analyzer::new(options.analyzer);
+        let mut term_ids: HashMap<String, u32> = HashMap::new();
+        let mut names: Vec<String> = Vec::new();
+        let mut df: HashMap<u64, (u32, Vec<u32>)> = HashMap::new();
+        let mut doc_keys: Vec<u64> = Vec::new();
+        let mut ids: Vec<u32> = Vec::new();
+        for text in texts {
+            ids.clear();
+            let mut overflow = false;
+            analyzer.analyze(text.as_ref(), |t| {
+                let next = names.len() as u32;
+                let id = *term_ids.entry(t.to_string()).or_insert_with(|| {
+                    names.push(t.to_string());
+                    next
+                });
+                overflow |= id > MAX_TERMS;
+                ids.push(id);
+            });
+            if overflow {
+                return Err(Error::Data(format!(
+                    "the training data has more than {MAX_TERMS} distinct terms; train on less text"
+                )));
+            }
+            doc_keys.clear();
+            for n in options.ngram_min..=options.ngram_max {
+                for w in ids.windows(n) {
+                    doc_keys.push(pack(w));
+                }
+            }
+            doc_keys.sort_unstable();
+            doc_keys.dedup();
+            for &k in doc_keys.iter() {
+                df.entry(k).or_insert_with(|| (0, unpack(k))).0 += 1;
+            }
+        }
+        let n_docs = texts.len();
+        let mut kept: Vec<(String, u32, Vec<u32>)> = df
+            .into_iter()
+            .filter(|(_, (count, _))| *count as usize >= options.min_df)
+            .map(|(_, (count, parts))| {
+                let name = parts
+                    .iter()
+                    .map(|&p| names[p as usize].as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                (name, count, parts)
+            })
+            .collect();
+        if let Some(cap) = options.max_features {
+            kept.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            kept.truncate(cap);
+        }
+        kept.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        if kept.is_empty() {
+            return Err(Error::Data(format!(
+                "no feature occurs in at least {} sentences (--min-df); lower --min-df or add data",
+                options.min_df
+            )));
+        }
+        let features: Vec<String> = kept.iter().map(|k| k.0.clone()).collect();
+        let idf = kept
+            .iter()
+            .map(|k| (((1 + n_docs) as f64 / (1 + k.1) as f64).ln() + 1.0) as f32)
+            .collect();
+        Featurizer::from_parts(options.clone(), features, idf)
+    }
+
+    /// Rebuilds a featurizer from its stored options, feature names and idf values.
+    pub fn from_parts(
+        options: FeaturizerOptions,
+        features: Vec<String>,
+        idf: Vec<f32>,
+    ) -> Result<Featurizer> {
+        options.validate()?;
+        if features.len() != idf.len() {
+            return Err(Error::Params(format!(
+                "{} features but {} idf values",
+                features.len(),
+                idf.len()
+            )));
+        }
+        let mut terms: HashMap<String, u32> = HashMap::new();
+        let mut index = HashMap::with_capacity(features.len());
+        let mut ids = Vec::with_capacity(MAX_NGRAM);
+        for (fid, name) in features.iter().enumerate() {
+            ids.clear();
+            for part in name.split(' ') {
+                let next = terms.len() as u32;
+                ids.push(*terms.entry(part.to_string()).or_insert(next));
+            }
+            if ids.len() > MAX_NGRAM || name.is_empty() {
+                return Err(Error::Params(format!("feature {name:?} is not a valid n-gram")));
+            }
+            if index.insert(pack(&ids), fid as u32).is_some() {
+                return Err(Error::Params(format!("feature {name:?} appears twice")));
+            }
+        }
+        Ok(Featurizer {
+            options,
+            features,
+            idf,
+            terms,
+            index,
+        })
+    }
+
+    /// The options this featurizer was built with.
+    pub fn options(&self) -> &FeaturizerOptions {
+        &self.options
+    }
+
+    /// The feature names (n-grams of terms joined by spaces), by feature id.
+    pub fn features(&self) -> &[String] {
+        &self.features
+    }
+
+    /// The idf weight of each feature.
+    pub fn idf(&self) -> &[f32] {
+        &self.idf
+    }
+
+    /// The number of features.
+    pub fn len(&self) -> usize {
+        self.features.len()
+    }
+
+    /// Whether the vocabulary is empty (never true for a fitted featurizer).
+    pub fn is_empty(&self) -> bool {
+        self.features.is_empty()
+    }
+
+    /// Fresh per-thread state for [`Featurizer::transform_with`].
+    pub fn scratch(&self) -> Scratch {
+        Scratch {
+            analyzer: Analyzer::new(self.options.analyzer),
+            ids: Vec::new(),
+            counts: Vec::new(),
+        }
+    }
+
+    /// Featurizes one sentence.
+    pub fn transform(&self, text: &str) -> SparseVec {
+        self.transform_with(&mut self.scratch(), text)
+    }
+
+    /// Featurizes one sentence, reusing `scratch` across calls.
+    pub fn transform_with(&self, scratch: &mut Scratch, text: &str) -> SparseVec {
+        let mut out = SparseVec::default();
+        self.transform_into(scratch, text, &mut out);
+        out
+    }
+
+    /// Featurizes one sentence into `out`, reusing its buffers.
+    pub fn transform_into(&self, scratch: &mut Scratch, text: &str, out: &mut SparseVec) {
+        let Scratch {
+            analyzer,
+            ids,
+            counts,
+        } = scratch;
+        ids.clear();
+        counts.clear();
+        let terms = &self.terms;
+        analyzer.analyze(text, |t| ids.push(terms.get(t).copied().unwrap_or(UNKNOWN)));
+        for n in self.options.ngram_min..=self.options.ngram_max {
+            for w in ids.windows(n) {
+                if w.contains(&UNKNOWN) {
+                    continue;
+                }
+                if let Some(&fid) = self.index.get(&pack(w)) {
+                    counts.push((fid, 1));
+                }
+            }
+        }
+        counts.sort_unstable_by_key(|c| c.0);
+        counts.dedup_by(|next, first| {
+            if next.0 == first.0 {
+                first.1 += next.1;
+                true
+            } else {
+                false
+            }
+        });
+        out.indices.clear();
+        out.values.clear();
+        for &(fid, count) in counts.iter() {
+            let value = match self.options.weighting {
+                Weighting::Tfidf => (1.0 + (count as f32).ln()) * self.idf[fid as usize],
+                Weighting::Binary => 1.0,
+            };
+            out.indices.push(fid);
+            out.values.push(value);
+        }
+        if self.options.normalize {
+            let norm = out.values.iter().map(|v| v * v).sum::<f32>().sqrt();
+            if norm > 0.0 {
+                out.values.iter_mut().for_each(|v| *v /= norm);
+            }
+        }
+    }
+
+    /// Featurizes many sentences in parallel, in order.
+    pub fn transform_batch<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Vec<SparseVec> {
+        texts
+            .par_iter()
+            .map_init(|| self.scratch(), |s, t| self.transform_with(s, t.as_ref()))
+            .collect()
+    }
+
+    /// Lays sparse rows out as a dense matrix with one column per feature.
+    pub fn to_dense(&self, rows: &[SparseVec]) -> Array2<f64> {
+        let mut x = Array2::<f64>::zeros((rows.len(), self.len()));
+        for (i, row) in rows.iter().enumerate() {
+            for (&j, &v) in row.indices.iter().zip(&row.values) {
+                x[[i, j as usize]] = v as f64;
+            }
+        }
+        x
+    }
+}
+
+/// Splits an n-gram key back into its term ids.
+fn unpack(mut key: u64) -> Vec<u32> {
+    let mut parts = Vec::with_capacity(MAX_NGRAM);
+    while key != 0 {
+        parts.push((key & ((1 << TERM_BITS) - 1)) as u32 - 1);
+        key >>= TERM_BITS;
+    }
+    parts.reverse();
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(min_df: usize) -> FeaturizerOptions {
+        FeaturizerOptions {
+            min_df,
+            analyzer: AnalyzerOptions {
+                negation: true,
+                stem: true,
+            },
+            ..FeaturizerOptions::default()
+        }
+    }
+
+    #[test]
+    fn pack_roundtrip() {
+        assert_eq!(unpack(pack(&[0, 5, 77])), vec![0, 5, 77]);
+        assert_eq!(unpack(pack(&[3])), vec![3]);
+        assert_ne!(pack(&[1, 2]), pack(&[2, 1]));
+    }
+
+    #[test]
+    fn fit_builds_sorted_pruned_vocabulary() {
+        let texts = [
+            "Russia denied the claims.",
+            "Moscow denied the claims again.",
+            "A cat sat.",
+        ];
+        let f = Featurizer::fit(&opts(2), &texts).unwrap();
+        assert_eq!(f.features(), &["claim", "deni", "deni the", "the", "the claim"]);
+        // idf: ln((1+3)/(1+2)) + 1
+        let expected = ((4.0f64 / 3.0).ln() + 1.0) as f32;
+        assert!(f.idf().iter().all(|&v| (v - expected).abs() < 1e-6));
+    }
+
+    #[test]
+    fn max_features_keeps_most_frequent() {
+        let texts = ["a b c", "a b", "a"];
+        let o = FeaturizerOptions {
+            max_features: Some(2),
+            min_df: 1,
+            ngram_max: 1,
+            ..opts(1)
+        };
+        let f = Featurizer::fit(&o, &texts).unwrap();
+        assert_eq!(f.features(), &["a", "b"]);
+    }
+
+    #[test]
+    fn transform_weights_and_normalizes() {
+        let texts = ["deny deny claims", "claims made", "other words here"];
+        let o = FeaturizerOptions {
+            min_df: 1,
+            ngram_max: 1,
+            ..opts(1)
+        };
+        let f = Featurizer::fit(&o, &texts).unwrap();
+        let v = f.transform("deny deny claims unknownword");
+        assert_eq!(v.indices.len(), 2);
+        let norm: f32 = v.values.iter().map(|x| x * x).sum();
+        assert!((norm - 1.0).abs() < 1e-5);
+        let deny = f.features().iter().position(|s| s == "deni").unwrap() as u32;
+        let claim = f.features().iter().position(|s| s == "claim").unwrap() as u32;
+        let get = |id| v.values[v.indices.iter().position(|&i| i == id).unwrap()];
+        // deny: tf 2 -> 1 + ln 2, idf ln(4/2)+1; claims: tf 1, idf ln(4/3)+1
+        let ratio = get(deny) / get(claim);
+        let expected = (1.0 + 2f32.ln()) * (2f32.ln() + 1.0) / ((4f32 / 3.0).ln() + 1.0);
+        assert!((ratio - expected).abs() < 1e-4, "{ratio} vs {expected}");
+    }
+
+    #[test]
+    fn negation_changes_features() {
+        let texts = ["he ruled out talks", "he did not rule out talks"];
+        let f = Featurizer::fit(&opts(1), &texts).unwrap();
+        assert!(f.features().iter().any(|s| s == "NOT_rule NOT_out"));
+        assert_ne!(f.transform("ruled out talks"), f.transform("not ruled out talks"));
+    }
+
+    #[test]
+    fn from_parts_roundtrip_matches() {
+        let texts = ["Kyiv accused Moscow of shelling", "Moscow rejected the accusation"];
+        let f = Featurizer::fit(&opts(1), &texts).unwrap();
+        let g = Featurizer::from_parts(
+            f.options().clone(),
+            f.features().to_vec(),
+            f.idf().to_vec(),
+        )
+        .unwrap();
+        assert_eq!(f.transform(texts[0]), g.transform(texts[0]));
+    }
+
+    #[test]
+    fn invalid_options_are_rejected() {
+        let bad = FeaturizerOptions {
+            ngram_max: 4,
+            ..FeaturizerOptions::default()
+        };
+        assert!(bad.validate().is_err());
+        let bad = FeaturizerOptions {
+            min_df: 0,
+            ..FeaturizerOptions::default()
+        };
+        assert!(bad.validate().is_err());
+        assert!(Featurizer::fit(&opts(5), &["only once"]).is_err());
+    }
+}

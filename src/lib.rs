@@ -1,0 +1,8 @@
+//! claimcat: labels the claims in news sentences (accusation, denial, threat, offer or none).
+
+pub mod error;
+pub mod features;
+pub mod split;
+pub mod text;
+
+pub use error::{Error, Result};
