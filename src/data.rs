@@ -49,7 +49,9 @@ pub struct LabeledData {
 
 impl LabeledData {
     /// Builds a data set from texts and labels held in memory.
-    pub fn from_pairs<T: Into<String>, L: Into<String>>(pairs: impl IntoIterator<Item = (T, L)>) -> Self {
+    pub fn from_pairs<T: Into<String>, L: Into<String>>(
+        pairs: impl IntoIterator<Item = (T, L)>,
+    ) -> Self {
         let mut d = LabeledData {
             path: PathBuf::from("<memory>"),
             ..Default::default()
@@ -101,8 +103,9 @@ impl LabeledData {
             .headers()
             .map_err(|e| csv_err(Some(1), format!("cannot read the header row: {e}")))?
             .clone();
-        let find = |name: &str, flag: &str| {
-            headers.iter().position(|h| h.trim() == name).ok_or_else(|| {
+        let find =
+            |name: &str, flag: &str| {
+                headers.iter().position(|h| h.trim() == name).ok_or_else(|| {
                 let have: Vec<String> = headers.iter().map(|h| format!("`{h}`")).collect();
                 csv_err(
                     Some(1),
@@ -112,7 +115,7 @@ impl LabeledData {
                     ),
                 )
             })
-        };
+            };
         let ti = find(&columns.text, "--text-column")?;
         let li = find(&columns.label, "--label-column")?;
         let mut data = LabeledData {
@@ -301,8 +304,14 @@ mod tests {
         assert_eq!(
             d.skipped,
             vec![
-                Skipped { line: 3, reason: "empty text" },
-                Skipped { line: 4, reason: "empty label" }
+                Skipped {
+                    line: 3,
+                    reason: "empty text"
+                },
+                Skipped {
+                    line: 4,
+                    reason: "empty label"
+                }
             ]
         );
     }
@@ -318,21 +327,37 @@ mod tests {
     #[test]
     fn errors_for_empty_header_only_bad_utf8_and_ragged_rows() {
         assert!(parse("").unwrap_err().to_string().contains("empty"));
-        assert!(parse("text,label\n").unwrap_err().to_string().contains("no usable rows"));
-        let e = LabeledData::from_csv_bytes(Path::new("t.csv"), b"text,label\nab\xffc,none\n", &Columns::default())
-            .unwrap_err()
-            .to_string();
+        assert!(
+            parse("text,label\n")
+                .unwrap_err()
+                .to_string()
+                .contains("no usable rows")
+        );
+        let e = LabeledData::from_csv_bytes(
+            Path::new("t.csv"),
+            b"text,label\nab\xffc,none\n",
+            &Columns::default(),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("t.csv:2") && e.contains("byte 13"), "{e}");
         let e = parse("text,label\nA,none,extra\n").unwrap_err().to_string();
         assert!(e.contains("t.csv:2") && e.contains("3 fields"), "{e}");
-        let e = parse("text,label\n\"unbalanced,none\nB,none\n").unwrap_err().to_string();
+        let e = parse("text,label\n\"unbalanced,none\nB,none\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("t.csv"), "{e}");
     }
 
     #[test]
     fn trainability_checks() {
         let one = LabeledData::from_pairs([("a", "x"), ("b", "x")]);
-        assert!(one.check_trainable().unwrap_err().to_string().contains("2 different labels"));
+        assert!(
+            one.check_trainable()
+                .unwrap_err()
+                .to_string()
+                .contains("2 different labels")
+        );
         let rare = LabeledData::from_pairs([("a", "x"), ("b", "x"), ("c", "y")]);
         let e = rare.check_trainable().unwrap_err().to_string();
         assert!(e.contains("`y` (1)") && e.contains("line 4"), "{e}");
@@ -344,7 +369,10 @@ mod tests {
     fn fingerprint_depends_on_content_and_order() {
         let a = LabeledData::from_pairs([("a", "x"), ("b", "y")]);
         let b = LabeledData::from_pairs([("b", "y"), ("a", "x")]);
-        assert_eq!(a.fingerprint(), LabeledData::from_pairs([("a", "x"), ("b", "y")]).fingerprint());
+        assert_eq!(
+            a.fingerprint(),
+            LabeledData::from_pairs([("a", "x"), ("b", "y")]).fingerprint()
+        );
         assert_ne!(a.fingerprint(), b.fingerprint());
         assert_eq!(a.fingerprint().len(), 64);
     }

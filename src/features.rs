@@ -203,7 +203,9 @@ impl Featurizer {
                 ids.push(*terms.entry(part.to_string()).or_insert(next));
             }
             if ids.len() > MAX_NGRAM || name.is_empty() {
-                return Err(Error::Params(format!("feature {name:?} is not a valid n-gram")));
+                return Err(Error::Params(format!(
+                    "feature {name:?} is not a valid n-gram"
+                )));
             }
             if index.insert(pack(&ids), fid as u32).is_some() {
                 return Err(Error::Params(format!("feature {name:?} appears twice")));
@@ -373,7 +375,10 @@ mod tests {
             "A cat sat.",
         ];
         let f = Featurizer::fit(&opts(2), &texts).unwrap();
-        assert_eq!(f.features(), &["claim", "deni", "deni the", "the", "the claim"]);
+        assert_eq!(
+            f.features(),
+            &["claim", "deni", "deni the", "the", "the claim"]
+        );
         // idf: ln((1+3)/(1+2)) + 1
         let expected = ((4.0f64 / 3.0).ln() + 1.0) as f32;
         assert!(f.idf().iter().all(|&v| (v - expected).abs() < 1e-6));
@@ -419,19 +424,22 @@ mod tests {
         let texts = ["he ruled out talks", "he did not rule out talks"];
         let f = Featurizer::fit(&opts(1), &texts).unwrap();
         assert!(f.features().iter().any(|s| s == "NOT_rule NOT_out"));
-        assert_ne!(f.transform("ruled out talks"), f.transform("not ruled out talks"));
+        assert_ne!(
+            f.transform("ruled out talks"),
+            f.transform("not ruled out talks")
+        );
     }
 
     #[test]
     fn from_parts_roundtrip_matches() {
-        let texts = ["Kyiv accused Moscow of shelling", "Moscow rejected the accusation"];
+        let texts = [
+            "Kyiv accused Moscow of shelling",
+            "Moscow rejected the accusation",
+        ];
         let f = Featurizer::fit(&opts(1), &texts).unwrap();
-        let g = Featurizer::from_parts(
-            f.options().clone(),
-            f.features().to_vec(),
-            f.idf().to_vec(),
-        )
-        .unwrap();
+        let g =
+            Featurizer::from_parts(f.options().clone(), f.features().to_vec(), f.idf().to_vec())
+                .unwrap();
         assert_eq!(f.transform(texts[0]), g.transform(texts[0]));
     }
 

@@ -58,7 +58,9 @@ impl TrainParams {
             return Err(Error::Params("--max-iter must be at least 1".into()));
         }
         if !(self.tolerance.is_finite() && self.tolerance > 0.0) {
-            return Err(Error::Params("the gradient tolerance must be positive".into()));
+            return Err(Error::Params(
+                "the gradient tolerance must be positive".into(),
+            ));
         }
         for (label, w) in &self.priors {
             if !(w.is_finite() && *w > 0.0) {
@@ -165,7 +167,11 @@ struct ModelHeader {
 
 impl Classifier {
     /// Trains a classifier on labeled sentences.
-    pub fn train(data: &LabeledData, params: &TrainParams, progress: &dyn Progress) -> Result<Classifier> {
+    pub fn train(
+        data: &LabeledData,
+        params: &TrainParams,
+        progress: &dyn Progress,
+    ) -> Result<Classifier> {
         params.validate()?;
         data.check_trainable()?;
         let labels = data.label_set();
@@ -273,7 +279,9 @@ impl Classifier {
             ))
         })?;
         if !(weight.is_finite() && weight > 0.0) {
-            return Err(Error::Params(format!("prior {label}={weight} must be positive")));
+            return Err(Error::Params(format!(
+                "prior {label}={weight} must be positive"
+            )));
         }
         self.log_priors[i] = weight.ln() as f32;
         Ok(())
@@ -338,8 +346,11 @@ impl Classifier {
 
     /// The weights as a dense features x labels matrix (for checks against linfa).
     pub fn weight_matrix(&self) -> Array2<f32> {
-        Array2::from_shape_vec((self.featurizer.len(), self.labels.len()), self.weights.clone())
-            .expect("weights have features x labels entries")
+        Array2::from_shape_vec(
+            (self.featurizer.len(), self.labels.len()),
+            self.weights.clone(),
+        )
+        .expect("weights have features x labels entries")
     }
 
     /// The intercept of each label.
@@ -386,7 +397,9 @@ impl Classifier {
             message,
         };
         if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-            return Err(bad("the model file is empty; train one with `claimcat train DATA.csv -o MODEL`".into()));
+            return Err(bad(
+                "the model file is empty; train one with `claimcat train DATA.csv -o MODEL`".into(),
+            ));
         }
         let header: ModelHeader = serde_json::from_slice(bytes).map_err(|e| {
             let trimmed = bytes.trim_ascii();
@@ -411,7 +424,9 @@ impl Classifier {
             )));
         }
         if version == 0 {
-            return Err(bad("the model has no valid format_version; retrain it".into()));
+            return Err(bad(
+                "the model has no valid format_version; retrain it".into()
+            ));
         }
         let file: ModelFile = serde_json::from_slice(bytes)
             .map_err(|e| bad(format!("the model file is corrupt ({e}); retrain it")))?;
@@ -446,7 +461,10 @@ impl Classifier {
             )));
         }
         if let Some(i) = f.weights.iter().position(|r| r.len() != k) {
-            return Err(shape(format!("weight row {i} has {} values, expected {k}", f.weights[i].len())));
+            return Err(shape(format!(
+                "weight row {i} has {} values, expected {k}",
+                f.weights[i].len()
+            )));
         }
         let finite = |v: &[f32]| v.iter().all(|x| x.is_finite());
         if !finite(&f.intercepts)
@@ -468,6 +486,27 @@ impl Classifier {
     }
 }
 
+/// The default model shipped in `models/claimcat.json`, built into the binary.
+pub const DEFAULT_MODEL_JSON: &[u8] = include_bytes!("../models/claimcat.json");
+
+/// The name the built-in model goes by in messages.
+pub const DEFAULT_MODEL_NAME: &str = "<built-in model>";
+
+impl Classifier {
+    /// Loads the built-in default model.
+    pub fn builtin() -> Result<Classifier> {
+        Classifier::from_json(Path::new(DEFAULT_MODEL_NAME), DEFAULT_MODEL_JSON)
+    }
+
+    /// Loads the model at `path`, or the built-in one when `path` is `None`.
+    pub fn load_or_builtin(path: Option<&Path>) -> Result<Classifier> {
+        match path {
+            Some(p) => Classifier::load(p),
+            None => Classifier::builtin(),
+        }
+    }
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename,
 /// so that `path` is never left half-written.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -482,7 +521,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
             std::io::Error::new(std::io::ErrorKind::NotFound, dir.display().to_string()),
         ));
     }
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(path, "cannot write", e))?;
+    let mut tmp =
+        tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(path, "cannot write", e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode());
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(|e| Error::io(path, "cannot write", e))?;
+    }
     tmp.write_all(bytes)
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(|e| Error::io(path, "cannot write", e))?;
@@ -603,7 +651,9 @@ mod tests {
         assert!(err(b"").contains("empty"));
         assert!(err(b"text,label\n").contains("not a claimcat model"));
         assert!(err(b"{\"a\": 1}").contains("not a claimcat model"));
-        let newer = String::from_utf8(json.clone()).unwrap().replace("\"format_version\":1", "\"format_version\":99");
+        let newer = String::from_utf8(json.clone())
+            .unwrap()
+            .replace("\"format_version\":1", "\"format_version\":99");
         assert!(err(newer.as_bytes()).contains("newer"));
         let mut v: serde_json::Value = serde_json::from_slice(&json).unwrap();
         v["intercepts"] = serde_json::json!([0.0]);
@@ -630,6 +680,11 @@ mod tests {
         assert!(Classifier::train(&toy(), &p, &()).is_err());
         let mut p = small_params();
         p.priors.insert("nope".into(), 2.0);
-        assert!(Classifier::train(&toy(), &p, &()).unwrap_err().to_string().contains("nope"));
+        assert!(
+            Classifier::train(&toy(), &p, &())
+                .unwrap_err()
+                .to_string()
+                .contains("nope")
+        );
     }
 }

@@ -24,8 +24,8 @@ const ABBREVIATIONS: &[&str] = &[
     "cmdr", "gov", "sen", "rep", "rev", "fr", "st", "jr", "sr", "hon", "pres", "amb", "atty",
     "supt", "insp", "det", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
     "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "no",
-    "nos", "vs", "v", "etc", "approx", "est", "dept", "univ", "assn", "bros", "inc", "corp",
-    "ltd", "co", "plc", "mt", "ft", "ave", "blvd", "rd", "fig", "vol", "op", "cf", "al",
+    "nos", "vs", "v", "etc", "approx", "est", "dept", "univ", "assn", "bros", "inc", "corp", "ltd",
+    "co", "plc", "mt", "ft", "ave", "blvd", "rd", "fig", "vol", "op", "cf", "al",
 ];
 
 /// Abbreviations that still end a sentence when the next word is capitalized.
@@ -47,7 +47,10 @@ fn is_terminal(c: char) -> bool {
 fn starts_sentence(c: char) -> bool {
     c.is_uppercase()
         || c.is_numeric()
-        || matches!(c, '"' | '\'' | '“' | '‘' | '«' | '(' | '[' | '¿' | '¡' | '-' | '—' | '–')
+        || matches!(
+            c,
+            '"' | '\'' | '“' | '‘' | '«' | '(' | '[' | '¿' | '¡' | '-' | '—' | '–'
+        )
         || (c.is_alphabetic() && !c.is_lowercase())
 }
 
@@ -101,7 +104,8 @@ impl SentenceSplitter {
                 }
                 let next = text[j..].chars().next();
                 let line_end = text[start..i].trim_end();
-                let continues = line_end.ends_with([',', ';', ':', '-', '(']) || line_end.is_empty();
+                let continues =
+                    line_end.ends_with([',', ';', ':', '-', '(']) || line_end.is_empty();
                 if blank || next.is_none() || (!continues && next.is_some_and(starts_sentence)) {
                     push(start, i, &mut emit);
                     start = j;
@@ -215,7 +219,9 @@ mod tests {
     #[test]
     fn abbreviations_and_initials() {
         assert_eq!(
-            texts("U.S. officials met Dr. Ahmed and Gen. J. Smith on Dec. 8 in Washington, D.C. on Monday. They spoke."),
+            texts(
+                "U.S. officials met Dr. Ahmed and Gen. J. Smith on Dec. 8 in Washington, D.C. on Monday. They spoke."
+            ),
             vec![
                 "U.S. officials met Dr. Ahmed and Gen. J. Smith on Dec. 8 in Washington, D.C. on Monday.",
                 "They spoke."
@@ -241,7 +247,9 @@ mod tests {
     #[test]
     fn quotes_with_reporting_tails() {
         assert_eq!(
-            texts("\"We will respond,\" he said. \"Is this a threat?\" she asked. \"No.\" He left."),
+            texts(
+                "\"We will respond,\" he said. \"Is this a threat?\" she asked. \"No.\" He left."
+            ),
             vec![
                 "\"We will respond,\" he said.",
                 "\"Is this a threat?\" she asked.",
@@ -273,7 +281,9 @@ mod tests {
     #[test]
     fn headlines_and_line_breaks() {
         assert_eq!(
-            texts("Russia warns US over treaty\n\nMOSCOW - Russia said on Monday it would respond\nFirst line of a wrapped paragraph that\ncontinues here."),
+            texts(
+                "Russia warns US over treaty\n\nMOSCOW - Russia said on Monday it would respond\nFirst line of a wrapped paragraph that\ncontinues here."
+            ),
             vec![
                 "Russia warns US over treaty",
                 "MOSCOW - Russia said on Monday it would respond",

@@ -260,14 +260,20 @@ mod tests {
     use super::*;
 
     fn words(text: &str) -> Vec<String> {
-        Tokenizer.tokenize(text).into_iter().map(|t| t.text).collect()
+        Tokenizer
+            .tokenize(text)
+            .into_iter()
+            .map(|t| t.text)
+            .collect()
     }
 
     #[test]
     fn tokenizer_lowercases_and_keeps_contractions() {
         assert_eq!(
             words("Moscow DIDN’T deny Russia's role, won't it?"),
-            vec!["moscow", "didn't", "deny", "russia", "role", ",", "won't", "it", "?"]
+            vec![
+                "moscow", "didn't", "deny", "russia", "role", ",", "won't", "it", "?"
+            ]
         );
     }
 
@@ -275,13 +281,18 @@ mod tests {
     fn tokenizer_normalizes_numbers() {
         assert_eq!(
             words("$1.5 billion in 2014, 3,000 troops and F-16s"),
-            vec!["<num>", "billion", "in", "<num>", ",", "<num>", "troops", "and", "f", "<num>"]
+            vec![
+                "<num>", "billion", "in", "<num>", ",", "<num>", "troops", "and", "f", "<num>"
+            ]
         );
     }
 
     #[test]
     fn tokenizer_handles_unicode() {
-        assert_eq!(words("Zelensky: «Мы ответим»"), vec!["zelensky", ":", "мы", "ответим"]);
+        assert_eq!(
+            words("Zelensky: «Мы ответим»"),
+            vec!["zelensky", ":", "мы", "ответим"]
+        );
     }
 
     #[test]
@@ -292,7 +303,16 @@ mod tests {
         });
         assert_eq!(
             a.terms("He did not rule out signing, officials said."),
-            vec!["he", "did", "not", "NOT_rule", "NOT_out", "NOT_signing", "officials", "said"]
+            vec![
+                "he",
+                "did",
+                "not",
+                "NOT_rule",
+                "NOT_out",
+                "NOT_signing",
+                "officials",
+                "said"
+            ]
         );
         assert_eq!(
             a.terms("They haven't agreed"),

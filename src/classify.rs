@@ -1,0 +1,355 @@
+//! Classifying articles: finding the input files, reading them, and writing labeled sentences.
+
+use crate::error::{Error, Result};
+use crate::model::Classifier;
+use crate::split::SentenceSplitter;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// One input: a file, or standard input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A file on disk.
+    File(PathBuf),
+    /// Standard input.
+    Stdin,
+}
+
+impl Input {
+    /// The name shown in output rows (`-` for standard input).
+    pub fn name(&self) -> String {
+        match self {
+            Input::File(p) => p.display().to_string(),
+            Input::Stdin => "-".into(),
+        }
+    }
+}
+
+/// Expands paths into inputs: files as given, folders into their `.txt` files (recursively,
+/// sorted), `-` into standard input; no paths at all means standard input.
+pub fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<Input>> {
+    if paths.is_empty() {
+        return Ok(vec![Input::Stdin]);
+    }
+    let mut out = Vec::new();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            out.push(Input::Stdin);
+        } else if p.is_dir() {
+            let mut found = Vec::new();
+            walk_txt(p, &mut found)?;
+            if found.is_empty() {
+                return Err(Error::io(
+                    p,
+                    "has no .txt files",
+                    std::io::Error::new(
+                        std::io::ErrorKind::NotFound,
+                        "name .txt files or a folder holding them",
+                    ),
+                ));
+            }
+            found.sort();
+            out.extend(found.into_iter().map(Input::File));
+        } else if p.is_file() {
+            out.push(Input::File(p.clone()));
+        } else {
+            return Err(Error::io(
+                p,
+                "cannot open (check the path)",
+                std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder"),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+fn walk_txt(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, "cannot list folder", e))?;
+    for entry in entries {
+        let path = entry
+            .map_err(|e| Error::io(dir, "cannot list folder", e))?
+            .path();
+        if path.is_dir() {
+            walk_txt(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "txt") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// An article's text, decoded; `warning` says where invalid UTF-8 was replaced.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// The input's name.
+    pub name: String,
+    /// The decoded text.
+    pub text: String,
+    /// Set when the bytes were not valid UTF-8 and were decoded lossily.
+    pub warning: Option<String>,
+}
+
+/// Reads an input whole, decoding invalid UTF-8 lossily with a warning.
+pub fn read_article(input: &Input) -> Result<Article> {
+    let bytes = match input {
+        Input::File(p) => crate::data::read_file(p)?,
+        Input::Stdin => {
+            let mut b = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut b)
+                .map_err(|e| Error::io("<stdin>", "cannot read", e))?;
+            b
+        }
+    };
+    Ok(decode_article(input.name(), bytes))
+}
+
+/// Decodes article bytes, replacing invalid UTF-8 and saying where.
+pub fn decode_article(name: String, bytes: Vec<u8>) -> Article {
+    match String::from_utf8(bytes) {
+        Ok(text) => Article {
+            name,
+            text,
+            warning: None,
+        },
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            Article {
+                warning: Some(format!(
+                    "{name}: invalid UTF-8 at byte {offset}; replaced with U+FFFD (byte offsets refer to the decoded text)"
+                )),
+                name,
+                text,
+            }
+        }
+    }
+}
+
+/// One labeled sentence of an article.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    /// The input's name.
+    pub file: String,
+    /// 1-based sentence number within the article.
+    pub sentence: usize,
+    /// Byte offset of the sentence start.
+    pub start: usize,
+    /// Byte offset just past the sentence end.
+    pub end: usize,
+    /// The sentence.
+    pub text: String,
+    /// The predicted label.
+    pub label: String,
+    /// The probability of the predicted label.
+    pub confidence: f32,
+    /// The probability of every label.
+    pub scores: BTreeMap<String, f32>,
+}
+
+/// Which sentences to report.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Filter {
+    /// Report every sentence, `none` included.
+    pub all: bool,
+    /// Claims below this confidence are reported as `none`.
+    pub min_confidence: f32,
+}
+
+impl Default for Filter {
+    fn default() -> Self {
+        Filter {
+            all: false,
+            min_confidence: 0.0,
+        }
+    }
+}
+
+/// The label that means "no claim".
+pub const NONE_LABEL: &str = "none";
+
+/// Splits an article and labels every sentence, keeping those the filter asks for.
+pub fn classify_article(model: &Classifier, article: &Article, filter: Filter) -> Vec<Row> {
+    let sentences = SentenceSplitter::new().split(&article.text);
+    let texts: Vec<&str> = sentences.iter().map(|s| s.text).collect();
+    let predictions = model.predict_batch(&texts);
+    let none = model.label_index(NONE_LABEL);
+    sentences
+        .iter()
+        .zip(predictions)
+        .enumerate()
+        .filter_map(|(i, (s, p))| {
+            let mut label = model.labels()[p.label].clone();
+            let confidence = p.confidence();
+            if Some(p.label) != none && confidence < filter.min_confidence {
+                label = NONE_LABEL.into();
+            }
+            if !filter.all && label == NONE_LABEL {
+                return None;
+            }
+            Some(Row {
+                file: article.name.clone(),
+                sentence: i + 1,
+                start: s.start,
+                end: s.end,
+                text: s.text.to_string(),
+                label,
+                confidence,
+                scores: model.labels().iter().cloned().zip(p.scores).collect(),
+            })
+        })
+        .collect()
+}
+
+/// Output formats for classified sentences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned columns for reading.
+    Table,
+    /// CSV with a header row.
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+/// Writes rows in a format, one call per batch of rows.
+pub struct RowWriter<W: Write> {
+    format: Format,
+    out: W,
+    header_done: bool,
+}
+
+impl<W: Write> RowWriter<W> {
+    /// Creates a writer.
+    pub fn new(format: Format, out: W) -> Self {
+        RowWriter {
+            format,
+            out,
+            header_done: false,
+        }
+    }
+
+    /// Writes a batch of rows.
+    pub fn write(&mut self, rows: &[Row]) -> std::io::Result<()> {
+        match self.format {
+            Format::Jsonl => {
+                for r in rows {
+                    serde_json::to_writer(&mut self.out, r)?;
+                    self.out.write_all(b"\n")?;
+                }
+            }
+            Format::Csv => {
+                let mut w = csv::Writer::from_writer(Vec::new());
+                if !self.header_done {
+                    w.write_record([
+                        "file",
+                        "sentence",
+                        "start",
+                        "end",
+                        "label",
+                        "confidence",
+                        "text",
+                    ])?;
+                    self.header_done = true;
+                }
+                for r in rows {
+                    w.write_record([
+                        r.file.as_str(),
+                        &r.sentence.to_string(),
+                        &r.start.to_string(),
+                        &r.end.to_string(),
+                        &r.label,
+                        &format!("{:.3}", r.confidence),
+                        &r.text,
+                    ])?;
+                }
+                let buf = w.into_inner().map_err(|e| e.into_error())?;
+                self.out.write_all(&buf)?;
+            }
+            Format::Table => {
+                if !self.header_done {
+                    writeln!(
+                        self.out,
+                        "{:<24} {:>4} {:>12}  {:<10} {:>5}  text",
+                        "file", "sent", "bytes", "label", "conf"
+                    )?;
+                    self.header_done = true;
+                }
+                for r in rows {
+                    let text: String = r.text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    writeln!(
+                        self.out,
+                        "{:<24} {:>4} {:>12}  {:<10} {:>5.2}  {}",
+                        shorten(&r.file, 24),
+                        r.sentence,
+                        format!("{}-{}", r.start, r.end),
+                        r.label,
+                        r.confidence,
+                        text
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Flushes the output.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    let n = s.chars().count();
+    if n <= max {
+        s.to_string()
+    } else {
+        let tail: String = s.chars().skip(n - (max - 1)).collect();
+        format!("…{tail}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lossy_decoding_warns_with_offset() {
+        let a = decode_article("a.txt".into(), b"ok \xff bad".to_vec());
+        assert_eq!(a.text, "ok \u{fffd} bad");
+        assert!(a.warning.unwrap().contains("byte 3"));
+        assert!(
+            decode_article("b".into(), b"fine".to_vec())
+                .warning
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn collect_inputs_expands_folders_and_rejects_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("b.txt"), "x").unwrap();
+        std::fs::write(dir.path().join("a.txt"), "x").unwrap();
+        std::fs::write(dir.path().join("c.csv"), "x").unwrap();
+        let got = collect_inputs(&[dir.path().to_path_buf()]).unwrap();
+        assert_eq!(
+            got,
+            vec![
+                Input::File(dir.path().join("a.txt")),
+                Input::File(dir.path().join("b.txt"))
+            ]
+        );
+        assert!(collect_inputs(&[dir.path().join("missing.txt")]).is_err());
+        assert_eq!(collect_inputs(&[]).unwrap(), vec![Input::Stdin]);
+        let empty = tempfile::tempdir().unwrap();
+        assert!(collect_inputs(&[empty.path().to_path_buf()]).is_err());
+    }
+
+    #[test]
+    fn shorten_keeps_tail() {
+        assert_eq!(shorten("abc", 5), "abc");
+        assert_eq!(shorten("abcdefgh", 5), "…efgh");
+    }
+}
