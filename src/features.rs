@@ -323,11 +323,11 @@ impl Featurizer {
     }
 
     /// Lays sparse rows out as a dense matrix with one column per feature.
-    pub fn to_dense(&self, rows: &[SparseVec]) -> Array2<f64> {
-        let mut x = Array2::<f64>::zeros((rows.len(), self.len()));
+    pub fn to_dense(&self, rows: &[SparseVec]) -> Array2<f32> {
+        let mut x = Array2::<f32>::zeros((rows.len(), self.len()));
         for (i, row) in rows.iter().enumerate() {
             for (&j, &v) in row.indices.iter().zip(&row.values) {
-                x[[i, j as usize]] = v as f64;
+                x[[i, j as usize]] = v;
             }
         }
         x

@@ -160,6 +160,9 @@ struct EvalArgs {
     /// Print one JSON object instead of tables.
     #[arg(long)]
     json: bool,
+    /// Also write the sentences the model got wrong to this CSV file.
+    #[arg(long, value_name = "FILE", conflicts_with = "folds")]
+    errors: Option<PathBuf>,
     #[command(flatten)]
     columns: ColumnArgs,
     #[command(flatten)]
@@ -294,7 +297,11 @@ fn eval(args: &EvalArgs) -> claimcat::Result<()> {
     for (label, w) in &args.opts.prior {
         model.set_prior(label, *w)?;
     }
-    let report = Report::evaluate(&model, &data);
+    let (report, mistakes) = Report::evaluate_with_errors(&model, &data);
+    if let Some(path) = &args.errors {
+        metrics::write_mistakes(path, &mistakes)?;
+        eprintln!("{} mistakes written to {}", mistakes.len(), path.display());
+    }
     if args.json {
         println!(
             "{}",

@@ -115,12 +115,29 @@ impl Report {
 
     /// Evaluates a classifier on labeled data.
     pub fn evaluate(model: &Classifier, data: &LabeledData) -> Report {
-        let predicted: Vec<String> = model
-            .predict_batch(&data.texts)
-            .into_iter()
+        Report::evaluate_with_errors(model, data).0
+    }
+
+    /// Evaluates a classifier and also returns the rows it got wrong.
+    pub fn evaluate_with_errors(model: &Classifier, data: &LabeledData) -> (Report, Vec<Mistake>) {
+        let predictions = model.predict_batch(&data.texts);
+        let predicted: Vec<String> = predictions
+            .iter()
             .map(|p| model.labels()[p.label].clone())
             .collect();
-        Report::new(model.labels(), &data.labels, &predicted)
+        let mistakes = predictions
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| predicted[*i] != data.labels[*i])
+            .map(|(i, p)| Mistake {
+                line: data.lines[i],
+                text: data.texts[i].clone(),
+                label: data.labels[i].clone(),
+                predicted: predicted[i].clone(),
+                confidence: p.confidence(),
+            })
+            .collect();
+        (Report::new(model.labels(), &data.labels, &predicted), mistakes)
     }
 
     /// A plain-text table: per-label scores, averages and the confusion matrix.
@@ -171,6 +188,43 @@ impl Report {
         }
         s
     }
+}
+
+/// A sentence the model labeled wrong.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mistake {
+    /// The line of the row in its CSV file.
+    pub line: u64,
+    /// The sentence.
+    pub text: String,
+    /// Its true label.
+    pub label: String,
+    /// The label the model gave it.
+    pub predicted: String,
+    /// The model's probability for the label it gave.
+    pub confidence: f32,
+}
+
+/// Writes mistakes as CSV (line, label, predicted, confidence, text), atomically.
+pub fn write_mistakes(path: &std::path::Path, mistakes: &[Mistake]) -> Result<()> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let io = |e: csv::Error| crate::Error::io(path, "cannot write", e.into());
+    w.write_record(["line", "label", "predicted", "confidence", "text"])
+        .map_err(io)?;
+    for m in mistakes {
+        w.write_record([
+            m.line.to_string(),
+            m.label.clone(),
+            m.predicted.clone(),
+            format!("{:.3}", m.confidence),
+            m.text.clone(),
+        ])
+        .map_err(io)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| crate::Error::io(path, "cannot write", e.into_error()))?;
+    crate::model::write_atomic(path, &bytes)
 }
 
 /// Mean and standard deviation of one figure across folds.

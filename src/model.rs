@@ -195,10 +195,10 @@ impl Classifier {
             .map(|l| labels.binary_search(l).unwrap_or(0))
             .collect();
         progress.stage(Stage::Fitting);
-        let fitted = MultiLogisticRegression::default()
-            .alpha(params.alpha)
+        let fitted = MultiLogisticRegression::<f32>::default()
+            .alpha(params.alpha as f32)
             .max_iterations(params.max_iter)
-            .gradient_tolerance(params.tolerance)
+            .gradient_tolerance(params.tolerance as f32)
             .fit(&Dataset::new(x, y))
             .map_err(|e| Error::Training(e.to_string()))?;
         Classifier::from_linfa(featurizer, labels, &fitted, data, params)
@@ -207,7 +207,7 @@ impl Classifier {
     fn from_linfa(
         featurizer: Featurizer,
         labels: Vec<String>,
-        fitted: &linfa_logistic::MultiFittedLogisticRegression<f64, usize>,
+        fitted: &linfa_logistic::MultiFittedLogisticRegression<f32, usize>,
         data: &LabeledData,
         params: &TrainParams,
     ) -> Result<Classifier> {
@@ -223,9 +223,9 @@ impl Classifier {
         let mut weights = vec![0f32; featurizer.len() * k];
         let mut intercepts = vec![0f32; k];
         for (col, &class) in classes.iter().enumerate() {
-            intercepts[class] = fitted.intercept()[col] as f32;
+            intercepts[class] = fitted.intercept()[col];
             for f in 0..featurizer.len() {
-                weights[f * k + class] = p[[f, col]] as f32;
+                weights[f * k + class] = p[[f, col]];
             }
         }
         let log_priors = labels
@@ -263,6 +263,24 @@ impl Classifier {
     /// How the model was trained.
     pub fn training(&self) -> &TrainingInfo {
         &self.training
+    }
+
+    /// The training options that built this model, so it can be trained again from its data.
+    pub fn train_params(&self) -> TrainParams {
+        TrainParams {
+            featurizer: self.featurizer.options().clone(),
+            alpha: self.training.alpha,
+            max_iter: self.training.max_iter,
+            tolerance: self.training.tolerance,
+            seed: self.training.seed,
+            priors: self
+                .labels
+                .iter()
+                .zip(self.priors())
+                .filter(|(_, p)| *p != 1.0)
+                .map(|(l, p)| (l.clone(), p as f64))
+                .collect(),
+        }
     }
 
     /// The prior multiplier of each label (1.0 when none was set).
@@ -614,10 +632,10 @@ mod tests {
             .iter()
             .map(|l| data.label_set().binary_search(l).unwrap())
             .collect();
-        let fitted = MultiLogisticRegression::default()
-            .alpha(params.alpha)
+        let fitted = MultiLogisticRegression::<f32>::default()
+            .alpha(params.alpha as f32)
             .max_iterations(params.max_iter)
-            .gradient_tolerance(params.tolerance)
+            .gradient_tolerance(params.tolerance as f32)
             .fit(&Dataset::new(x.clone(), y))
             .unwrap();
         let linfa_probs = fitted.predict_probabilities(&x);
@@ -625,7 +643,7 @@ mod tests {
         for (i, t) in data.texts.iter().enumerate() {
             let ours = m.raw_probabilities(&m.featurizer().transform(t));
             for c in 0..3 {
-                assert!((ours[c] as f64 - linfa_probs[[i, c]]).abs() < 1e-4);
+                assert!((ours[c] - linfa_probs[[i, c]]).abs() < 1e-4);
             }
         }
     }
