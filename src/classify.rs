@@ -1,11 +1,13 @@
 //! Classifying articles: finding the input files, reading them, and writing labeled sentences.
 
 use crate::error::{Error, Result};
+use crate::features::{Scratch, SparseVec};
 use crate::model::Classifier;
 use crate::split::SentenceSplitter;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// One input: a file, or standard input.
@@ -131,8 +133,11 @@ pub fn decode_article(name: String, bytes: Vec<u8>) -> Article {
 /// One labeled sentence of an article.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Row {
-    /// The input's name.
+    /// The input's name (for JSON Lines input: the file and line).
     pub file: String,
+    /// The record's id, for JSON Lines input with an id field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<serde_json::Value>,
     /// 1-based sentence number within the article.
     pub sentence: usize,
     /// Byte offset of the sentence start.
@@ -172,35 +177,285 @@ pub const NONE_LABEL: &str = "none";
 
 /// Splits an article and labels every sentence, keeping those the filter asks for.
 pub fn classify_article(model: &Classifier, article: &Article, filter: Filter) -> Vec<Row> {
-    let sentences = SentenceSplitter::new().split(&article.text);
-    let texts: Vec<&str> = sentences.iter().map(|s| s.text).collect();
-    let predictions = model.predict_batch(&texts);
+    let mut scratch = model.featurizer().scratch();
+    let mut rows = Vec::new();
+    classify_doc(
+        model,
+        &mut scratch,
+        &article.name,
+        None,
+        &article.text,
+        true,
+        filter,
+        &mut rows,
+    );
+    rows
+}
+
+/// Labels one document (split into sentences, or taken whole) and appends the kept rows.
+#[allow(clippy::too_many_arguments)]
+fn classify_doc(
+    model: &Classifier,
+    scratch: &mut Scratch,
+    name: &str,
+    id: Option<&serde_json::Value>,
+    text: &str,
+    split: bool,
+    filter: Filter,
+    rows: &mut Vec<Row>,
+) {
     let none = model.label_index(NONE_LABEL);
-    sentences
-        .iter()
-        .zip(predictions)
-        .enumerate()
-        .filter_map(|(i, (s, p))| {
-            let mut label = model.labels()[p.label].clone();
-            let confidence = p.confidence();
-            if Some(p.label) != none && confidence < filter.min_confidence {
-                label = NONE_LABEL.into();
+    let mut features = SparseVec::default();
+    let mut number = 0;
+    let mut handle = |start: usize, end: usize, sentence: &str| {
+        number += 1;
+        model
+            .featurizer()
+            .transform_into(scratch, sentence, &mut features);
+        let p = model.predict_features(&features);
+        let confidence = p.confidence();
+        let is_none = Some(p.label) == none || confidence < filter.min_confidence;
+        if !filter.all && is_none {
+            return;
+        }
+        let label = if is_none && Some(p.label) != none {
+            NONE_LABEL.to_string()
+        } else {
+            model.labels()[p.label].clone()
+        };
+        rows.push(Row {
+            file: name.to_string(),
+            id: id.cloned(),
+            sentence: number,
+            start,
+            end,
+            text: sentence.to_string(),
+            label,
+            confidence,
+            scores: model.labels().iter().cloned().zip(p.scores).collect(),
+        });
+    };
+    if split {
+        SentenceSplitter::new().split_into(text, |s| handle(s.start, s.end, s.text));
+    } else {
+        let t = text.trim();
+        if !t.is_empty() {
+            let start = text.len() - text.trim_start().len();
+            handle(start, start + t.len(), t);
+        }
+    }
+}
+
+/// How `classify` reads its inputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputFormat {
+    /// Each input is one plain-text article.
+    Text,
+    /// Each line of each input is a JSON object; `text_field` holds the text and
+    /// `id_field`, if given, an id copied to every output row.
+    Jsonl {
+        /// The field holding the text.
+        text_field: String,
+        /// The field holding the record id.
+        id_field: Option<String>,
+    },
+}
+
+/// Options for [`classify_stream`].
+#[derive(Debug, Clone)]
+pub struct StreamOptions {
+    /// How inputs are read.
+    pub input: InputFormat,
+    /// Split documents into sentences (off: each document is one sentence).
+    pub split: bool,
+    /// Which rows to keep.
+    pub filter: Filter,
+    /// How many bytes of text to gather before labeling them in parallel.
+    pub batch_bytes: usize,
+}
+
+impl Default for StreamOptions {
+    fn default() -> Self {
+        StreamOptions {
+            input: InputFormat::Text,
+            split: true,
+            filter: Filter::default(),
+            batch_bytes: 4 << 20,
+        }
+    }
+}
+
+/// What a [`classify_stream`] run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StreamSummary {
+    /// Documents read.
+    pub documents: u64,
+    /// Bytes of text read.
+    pub bytes: u64,
+    /// Rows written.
+    pub rows: u64,
+}
+
+struct Doc {
+    name: String,
+    id: Option<serde_json::Value>,
+    text: String,
+}
+
+/// Labels every document of every input, in parallel batches, writing rows in input order.
+///
+/// Memory stays bounded by the batch size: inputs are read as they are needed.
+/// `warn` receives warnings (invalid UTF-8 decoded lossily); `progress` the bytes done.
+pub fn classify_stream<W: Write>(
+    model: &Classifier,
+    inputs: &[Input],
+    options: &StreamOptions,
+    writer: &mut RowWriter<W>,
+    warn: &mut dyn FnMut(&str),
+    progress: &dyn Fn(u64),
+) -> Result<StreamSummary> {
+    let mut summary = StreamSummary::default();
+    let mut batch: Vec<Doc> = Vec::new();
+    let mut batch_bytes = 0usize;
+    let mut flush = |batch: &mut Vec<Doc>, summary: &mut StreamSummary| -> Result<()> {
+        let results: Vec<Vec<Row>> = batch
+            .par_iter()
+            .map_init(
+                || model.featurizer().scratch(),
+                |scratch, d| {
+                    let mut rows = Vec::new();
+                    classify_doc(
+                        model,
+                        scratch,
+                        &d.name,
+                        d.id.as_ref(),
+                        &d.text,
+                        options.split,
+                        options.filter,
+                        &mut rows,
+                    );
+                    rows
+                },
+            )
+            .collect();
+        let bytes: usize = batch.iter().map(|d| d.text.len()).sum();
+        for rows in &results {
+            writer
+                .write(rows)
+                .map_err(|e| Error::io("<stdout>", "cannot write", e))?;
+            summary.rows += rows.len() as u64;
+        }
+        progress(bytes as u64);
+        batch.clear();
+        Ok(())
+    };
+    for input in inputs {
+        let mut push =
+            |doc: Doc, summary: &mut StreamSummary, batch: &mut Vec<Doc>| -> Result<()> {
+                summary.documents += 1;
+                summary.bytes += doc.text.len() as u64;
+                batch_bytes += doc.text.len();
+                batch.push(doc);
+                if batch_bytes >= options.batch_bytes {
+                    batch_bytes = 0;
+                    flush(batch, summary)?;
+                }
+                Ok(())
+            };
+        match &options.input {
+            InputFormat::Text => {
+                let article = read_article(input)?;
+                if let Some(w) = &article.warning {
+                    warn(w);
+                }
+                push(
+                    Doc {
+                        name: article.name,
+                        id: None,
+                        text: article.text,
+                    },
+                    &mut summary,
+                    &mut batch,
+                )?;
             }
-            if !filter.all && label == NONE_LABEL {
-                return None;
+            InputFormat::Jsonl {
+                text_field,
+                id_field,
+            } => {
+                let name = input.name();
+                let path = PathBuf::from(if name == "-" {
+                    "<stdin>".to_string()
+                } else {
+                    name.clone()
+                });
+                let reader: Box<dyn BufRead> = match input {
+                    Input::File(p) => Box::new(std::io::BufReader::new(
+                        std::fs::File::open(p)
+                            .map_err(|e| Error::io(p, "cannot open (check the path)", e))?,
+                    )),
+                    Input::Stdin => Box::new(std::io::stdin().lock()),
+                };
+                for (i, line) in reader.split(b'\n').enumerate() {
+                    let line_no = i as u64 + 1;
+                    let line = line.map_err(|e| Error::io(&path, "cannot read", e))?;
+                    if line.iter().all(|b| b.is_ascii_whitespace()) {
+                        continue;
+                    }
+                    let doc =
+                        parse_json_line(&path, line_no, &line, text_field, id_field.as_deref())?;
+                    push(doc, &mut summary, &mut batch)?;
+                }
             }
-            Some(Row {
-                file: article.name.clone(),
-                sentence: i + 1,
-                start: s.start,
-                end: s.end,
-                text: s.text.to_string(),
-                label,
-                confidence,
-                scores: model.labels().iter().cloned().zip(p.scores).collect(),
-            })
-        })
-        .collect()
+        }
+    }
+    flush(&mut batch, &mut summary)?;
+    Ok(summary)
+}
+
+fn parse_json_line(
+    path: &Path,
+    line: u64,
+    bytes: &[u8],
+    text_field: &str,
+    id_field: Option<&str>,
+) -> Result<Doc> {
+    let err = |message: String| Error::Input {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        err(format!(
+            "not valid JSON ({e}); each line must be one JSON object"
+        ))
+    })?;
+    let obj = value
+        .as_object()
+        .ok_or_else(|| err("expected a JSON object on each line".into()))?;
+    let text = match obj.get(text_field) {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Null) | None => {
+            let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
+            return Err(err(format!(
+                "no text field `{text_field}` (the fields are: {}); choose one with --text-field",
+                keys.join(", ")
+            )));
+        }
+        Some(_) => return Err(err(format!("field `{text_field}` is not a string"))),
+    };
+    let id = match id_field {
+        Some(f) => Some(obj.get(f).cloned().ok_or_else(|| {
+            err(format!(
+                "no id field `{f}`; fix the record or drop --id-field"
+            ))
+        })?),
+        None => None,
+    };
+    Ok(Doc {
+        name: format!("{}:{line}", path.display()),
+        id,
+        text,
+    })
 }
 
 /// Output formats for classified sentences.

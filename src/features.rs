@@ -1,5 +1,6 @@
 //! The vectorizer: turns analyzed sentences into sparse, weighted n-gram vectors.
 
+use crate::cues::{CueFlags, CueMatcher};
 use crate::error::{Error, Result};
 use crate::text::{Analyzer, AnalyzerOptions};
 use ndarray::Array2;
@@ -34,6 +35,9 @@ pub struct FeaturizerOptions {
     pub weighting: Weighting,
     /// Scale each vector to unit length.
     pub normalize: bool,
+    /// Add cue-word family indicators (see [`crate::cues`]).
+    #[serde(default)]
+    pub cues: bool,
 }
 
 impl Default for FeaturizerOptions {
@@ -43,9 +47,10 @@ impl Default for FeaturizerOptions {
             ngram_min: 1,
             ngram_max: 2,
             min_df: 2,
-            max_features: Some(20_000),
+            max_features: Some(5_000),
             weighting: Weighting::Tfidf,
             normalize: true,
+            cues: true,
         }
     }
 }
@@ -98,6 +103,7 @@ pub struct Featurizer {
     idf: Vec<f32>,
     terms: HashMap<String, u32>,
     index: HashMap<u64, u32>,
+    cues: Option<CueMatcher>,
 }
 
 /// Reusable per-thread state for featurizing: the analyzer (with its stem cache) and buffers.
@@ -113,6 +119,7 @@ impl Featurizer {
     pub fn fit<S: AsRef<str>>(options: &FeaturizerOptions, texts: &[S]) -> Result<Featurizer> {
         options.validate()?;
         let mut analyzer = Analyzer::new(options.analyzer);
+        let matcher = options.cues.then(|| CueMatcher::new(options.analyzer.stem));
         let mut term_ids: HashMap<String, u32> = HashMap::new();
         let mut names: Vec<String> = Vec::new();
         let mut df: HashMap<u64, (u32, Vec<u32>)> = HashMap::new();
@@ -121,7 +128,11 @@ impl Featurizer {
         for text in texts {
             ids.clear();
             let mut overflow = false;
+            let mut flags = CueMatcher::flags();
             analyzer.analyze(text.as_ref(), |t| {
+                if let Some(m) = &matcher {
+                    m.observe(t, &mut flags);
+                }
                 let next = names.len() as u32;
                 let id = *term_ids.entry(t.to_string()).or_insert_with(|| {
                     names.push(t.to_string());
@@ -140,6 +151,16 @@ impl Featurizer {
                 for w in ids.windows(n) {
                     doc_keys.push(pack(w));
                 }
+            }
+            if let Some(m) = &matcher {
+                m.emit(&flags, |cue| {
+                    let next = names.len() as u32;
+                    let id = *term_ids.entry(cue.to_string()).or_insert_with(|| {
+                        names.push(cue.to_string());
+                        next
+                    });
+                    doc_keys.push(pack(&[id]));
+                });
             }
             doc_keys.sort_unstable();
             doc_keys.dedup();
@@ -212,6 +233,7 @@ impl Featurizer {
             }
         }
         Ok(Featurizer {
+            cues: options.cues.then(|| CueMatcher::new(options.analyzer.stem)),
             options,
             features,
             idf,
@@ -276,7 +298,21 @@ impl Featurizer {
         ids.clear();
         counts.clear();
         let terms = &self.terms;
-        analyzer.analyze(text, |t| ids.push(terms.get(t).copied().unwrap_or(UNKNOWN)));
+        let mut flags: CueFlags = CueMatcher::flags();
+        let cues = self.cues.as_ref();
+        analyzer.analyze(text, |t| {
+            if let Some(m) = cues {
+                m.observe(t, &mut flags);
+            }
+            ids.push(terms.get(t).copied().unwrap_or(UNKNOWN))
+        });
+        if let Some(m) = cues {
+            m.emit(&flags, |cue| {
+                if let Some(&fid) = terms.get(cue).and_then(|&id| self.index.get(&pack(&[id]))) {
+                    counts.push((fid, 1));
+                }
+            });
+        }
         for n in self.options.ngram_min..=self.options.ngram_max {
             for w in ids.windows(n) {
                 if w.contains(&UNKNOWN) {
@@ -356,6 +392,7 @@ mod tests {
                 negation: true,
                 stem: true,
             },
+            cues: false,
             ..FeaturizerOptions::default()
         }
     }
@@ -441,6 +478,24 @@ mod tests {
             Featurizer::from_parts(f.options().clone(), f.features().to_vec(), f.idf().to_vec())
                 .unwrap();
         assert_eq!(f.transform(texts[0]), g.transform(texts[0]));
+    }
+
+    #[test]
+    fn cue_features_are_learned_and_applied() {
+        let texts = [
+            "Kyiv accused Moscow",
+            "Rebels blamed the army",
+            "Prices rose",
+        ];
+        let o = FeaturizerOptions {
+            cues: true,
+            ..opts(1)
+        };
+        let f = Featurizer::fit(&o, &texts).unwrap();
+        let cue = f.features().iter().position(|s| s == "CUE_accuse").unwrap() as u32;
+        // "alleged" is not in the vocabulary, but its cue family is.
+        assert!(f.transform("The army alleged it").indices.contains(&cue));
+        assert!(!f.transform("Prices fell").indices.contains(&cue));
     }
 
     #[test]

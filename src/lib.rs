@@ -7,6 +7,7 @@
 //! runs it over articles.
 
 pub mod classify;
+pub mod cues;
 pub mod data;
 pub mod error;
 pub mod features;

@@ -1,6 +1,6 @@
 //! The claimcat command line: parses arguments, calls the library, prints.
 
-use claimcat::classify::{self, Filter, Format, RowWriter};
+use claimcat::classify::{self, Filter, Format, InputFormat, RowWriter, StreamOptions};
 use claimcat::metrics::{self, Report};
 use claimcat::model::{Progress, Stage};
 use claimcat::{Classifier, Columns, Error, LabeledData, TrainParams, Weighting};
@@ -16,7 +16,13 @@ use std::time::Duration;
 /// Train a model on your labeled sentences, measure it, and run it over articles.
 /// `classify` and `eval` use the built-in model unless you pass --model.
 #[derive(Parser)]
-#[command(name = "claimcat", version, about, long_about)]
+#[command(
+    name = "claimcat",
+    version,
+    about,
+    long_about,
+    args_override_self = true
+)]
 #[command(after_help = "Examples:
   claimcat classify data/articles/                     claim sentences of every article
   claimcat classify --all --format jsonl story.txt     every sentence, as JSON Lines
@@ -81,6 +87,9 @@ struct TrainOpts {
     /// Do not mark the words after "not", "never", "n't"... as negated.
     #[arg(long)]
     no_negation: bool,
+    /// Do not add cue-word family features (accuse/blame/allege..., deny/reject..., ...).
+    #[arg(long)]
+    no_cues: bool,
     /// L2 regularization strength: larger values give a simpler, smoother model.
     #[arg(long, value_name = "X", value_parser = positive_f64)]
     alpha: Option<f64>,
@@ -117,6 +126,7 @@ impl TrainOpts {
         }
         f.analyzer.stem &= !self.no_stem;
         f.analyzer.negation &= !self.no_negation;
+        f.cues &= !self.no_cues;
         if let Some(v) = self.alpha {
             p.alpha = v;
         }
@@ -185,6 +195,29 @@ struct ClassifyArgs {
     /// Report a claim only when its probability is at least P (0 to 1); others count as none.
     #[arg(long, value_name = "P", default_value = "0", value_parser = probability)]
     min_confidence: f32,
+    /// How to read the inputs: plain-text articles, or JSON Lines (one object per line).
+    #[arg(long, value_enum, default_value = "text")]
+    input: InputKind,
+    /// With --input jsonl: the field holding the text.
+    #[arg(long, value_name = "FIELD", default_value = "text")]
+    text_field: String,
+    /// With --input jsonl: a field copied to every output row as `id`.
+    #[arg(long, value_name = "FIELD")]
+    id_field: Option<String>,
+    /// Take each document (or JSON record) as one sentence instead of splitting it.
+    #[arg(long)]
+    no_split: bool,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum InputKind {
+    /// Each file (or stdin) is one plain-text article.
+    Text,
+    /// Each line is a JSON object holding a text (see --text-field, --id-field).
+    Jsonl,
 }
 
 fn positive_f64(s: &str) -> Result<f64, String> {
@@ -321,6 +354,12 @@ fn eval(args: &EvalArgs) -> claimcat::Result<()> {
 }
 
 fn classify(args: &ClassifyArgs) -> claimcat::Result<()> {
+    if let Some(n) = args.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n as usize)
+            .build_global()
+            .map_err(|e| Error::Params(format!("--threads: {e}")))?;
+    }
     let model = Classifier::load_or_builtin(args.model.as_deref())?;
     let inputs = classify::collect_inputs(&args.paths)?;
     if inputs.contains(&classify::Input::Stdin) && std::io::stdin().is_terminal() {
@@ -328,37 +367,62 @@ fn classify(args: &ClassifyArgs) -> claimcat::Result<()> {
             "no input: name article files or folders, or pipe text in (see claimcat classify --help)".into(),
         ));
     }
-    let filter = Filter {
-        all: args.all,
-        min_confidence: args.min_confidence,
+    let options = StreamOptions {
+        input: match args.input {
+            InputKind::Text => InputFormat::Text,
+            InputKind::Jsonl => InputFormat::Jsonl {
+                text_field: args.text_field.clone(),
+                id_field: args.id_field.clone(),
+            },
+        },
+        split: !args.no_split,
+        filter: Filter {
+            all: args.all,
+            min_confidence: args.min_confidence,
+        },
+        ..StreamOptions::default()
     };
-    let stdout = std::io::stdout().lock();
-    let mut writer = RowWriter::new(args.format, std::io::BufWriter::new(stdout));
-    let bar = if inputs.len() > 1 {
-        ProgressBar::new(inputs.len() as u64)
+    let total: u64 = inputs
+        .iter()
+        .map(|i| match i {
+            classify::Input::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
+            classify::Input::Stdin => 0,
+        })
+        .sum();
+    let bar = if total > 16 << 20 {
+        let bar = ProgressBar::new(total);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{bar:30} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+            )
+            .expect("valid template"),
+        );
+        bar
     } else {
         ProgressBar::hidden()
     };
-    for input in &inputs {
-        let article = classify::read_article(input)?;
-        if let Some(w) = &article.warning {
-            bar.suspend(|| eprintln!("warning: {w}"));
-        }
-        let rows = classify::classify_article(&model, &article, filter);
-        if let Err(e) = writer.write(&rows) {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                return Ok(());
-            }
-            return Err(Error::io("<stdout>", "cannot write", e));
-        }
-        bar.inc(1);
-    }
+    let stdout = std::io::stdout().lock();
+    let mut writer = RowWriter::new(
+        args.format,
+        std::io::BufWriter::with_capacity(1 << 16, stdout),
+    );
+    let result = classify::classify_stream(
+        &model,
+        &inputs,
+        &options,
+        &mut writer,
+        &mut |w| bar.suspend(|| eprintln!("warning: {w}")),
+        &|n| bar.inc(n),
+    );
     bar.finish_and_clear();
-    match writer.finish() {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(Error::io("<stdout>", "cannot write", e))
-        }
-        _ => Ok(()),
+    let finished = result.and_then(|_| {
+        writer
+            .finish()
+            .map_err(|e| Error::io("<stdout>", "cannot write", e))
+    });
+    match finished {
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
     }
 }
 

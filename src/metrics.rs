@@ -137,7 +137,10 @@ impl Report {
                 confidence: p.confidence(),
             })
             .collect();
-        (Report::new(model.labels(), &data.labels, &predicted), mistakes)
+        (
+            Report::new(model.labels(), &data.labels, &predicted),
+            mistakes,
+        )
     }
 
     /// A plain-text table: per-label scores, averages and the confusion matrix.

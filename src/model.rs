@@ -39,7 +39,7 @@ impl Default for TrainParams {
         TrainParams {
             featurizer: FeaturizerOptions::default(),
             alpha: 1.0,
-            max_iter: 100,
+            max_iter: 40,
             tolerance: 1e-4,
             seed: 42,
             priors: BTreeMap::new(),

@@ -1,0 +1,359 @@
+//! Cue-word features: one indicator per family of words that signal a kind of claim.
+//!
+//! Bag-of-words features learn each word on its own; a cue family pools the
+//! synonyms of one speech act ("accuse", "blame", "allege"...) into one feature, so
+//! that a rare synonym still counts, and pairs them with reporting and future cues
+//! ("said", "will") that turn a word into a claim someone makes.
+
+use crate::text::NEGATED;
+use rust_stemmers::{Algorithm, Stemmer};
+use std::collections::HashMap;
+
+/// Prefix of every cue feature name; it cannot collide with a word, which is lowercase.
+pub const CUE_PREFIX: &str = "CUE_";
+
+/// The cue families and the words that belong to each.
+const FAMILIES: &[(&str, &[&str])] = &[
+    (
+        "accuse",
+        &[
+            "accuse",
+            "accusation",
+            "blame",
+            "allege",
+            "allegation",
+            "condemn",
+            "violate",
+            "violation",
+            "culprit",
+            "complicit",
+            "orchestrate",
+            "liar",
+            "lying",
+            "denounce",
+            "slam",
+            "lambast",
+            "perpetrator",
+            "sabotage",
+            "interference",
+            "meddling",
+            "aggression",
+            "provocation",
+            "abuses",
+            "illegally",
+            "fraud",
+            "rigged",
+            "extortion",
+            "bribes",
+            "guilty",
+            "indicted",
+            "indictment",
+            "lawsuit",
+            "domination",
+            "dictate",
+            "hegemony",
+            "blackmail",
+            "responsible",
+            "behind",
+            "smear",
+            "criticize",
+            "criticise",
+            "complain",
+            "faulted",
+            "misled",
+            "embezzled",
+            "colluding",
+            "plotting",
+        ],
+    ),
+    (
+        "deny",
+        &[
+            "deny",
+            "denial",
+            "reject",
+            "dismiss",
+            "refute",
+            "baseless",
+            "unfounded",
+            "groundless",
+            "fabricated",
+            "fabrication",
+            "false",
+            "fake",
+            "untrue",
+            "lies",
+            "absurd",
+            "nonsense",
+            "slander",
+            "innocent",
+            "rebuff",
+            "dispute",
+            "fiction",
+            "falsehood",
+            "slanderous",
+            "rubbish",
+            "disinformation",
+            "misinformation",
+        ],
+    ),
+    (
+        "threat",
+        &[
+            "threaten",
+            "threat",
+            "warn",
+            "retaliate",
+            "retaliation",
+            "ultimatum",
+            "countermeasures",
+            "consequences",
+            "reprisal",
+            "punish",
+            "revenge",
+            "retribution",
+            "crush",
+            "respond",
+            "oppose",
+            "unanswered",
+            "unacceptable",
+            "force",
+            "strike",
+            "sanctions",
+            "tariffs",
+            "kill",
+            "destroy",
+            "eliminate",
+            "vow",
+            "hit",
+            "boycott",
+            "expel",
+            "sue",
+            "block",
+            "tighten",
+            "cut",
+            "halt",
+            "suspend",
+            "resist",
+        ],
+    ),
+    (
+        "offer",
+        &[
+            "offer",
+            "propose",
+            "proposal",
+            "pledge",
+            "promise",
+            "ready",
+            "willing",
+            "prepared",
+            "invite",
+            "invitation",
+            "provide",
+            "support",
+            "help",
+            "assist",
+            "mediate",
+            "mediation",
+            "negotiate",
+            "talks",
+            "dialogue",
+            "donate",
+            "aid",
+            "commit",
+            "commitment",
+            "send",
+            "release",
+            "return",
+            "allow",
+            "cooperate",
+            "cooperation",
+            "assistance",
+            "reward",
+            "concession",
+            "lift",
+            "grant",
+            "host",
+            "open",
+            "extend",
+            "guarantee",
+            "fund",
+            "contribute",
+        ],
+    ),
+    (
+        "report",
+        &[
+            "said",
+            "says",
+            "say",
+            "told",
+            "according",
+            "stated",
+            "added",
+            "claimed",
+            "insisted",
+            "announced",
+            "statement",
+            "spokesman",
+            "spokeswoman",
+            "spokesperson",
+            "reporters",
+            "quoted",
+            "wrote",
+            "tweeted",
+            "declared",
+            "asserted",
+            "stressed",
+            "noted",
+        ],
+    ),
+    (
+        "future",
+        &[
+            "will", "would", "'ll", "shall", "going", "ready", "vowed", "intends",
+        ],
+    ),
+];
+
+/// Claim families that are also paired with the reporting and future cues.
+const PAIRED: &[&str] = &["accuse", "deny", "threat", "offer"];
+
+/// Finds the cue families in a sentence's terms.
+#[derive(Debug, Clone)]
+pub struct CueMatcher {
+    /// Term (as the analyzer emits it) to family index.
+    lexicon: HashMap<String, usize>,
+}
+
+impl CueMatcher {
+    /// Builds the matcher for terms stemmed (`stem`) or not.
+    pub fn new(stem: bool) -> CueMatcher {
+        let stemmer = Stemmer::create(Algorithm::English);
+        let mut lexicon = HashMap::new();
+        for (i, (_, words)) in FAMILIES.iter().enumerate() {
+            for w in *words {
+                let term = if stem {
+                    stemmer.stem(w).into_owned()
+                } else {
+                    w.to_string()
+                };
+                lexicon.entry(term).or_insert(i);
+            }
+        }
+        CueMatcher { lexicon }
+    }
+
+    /// Every cue feature name this matcher can emit.
+    pub fn names() -> Vec<String> {
+        let mut out: Vec<String> = FAMILIES
+            .iter()
+            .map(|(f, _)| format!("{CUE_PREFIX}{f}"))
+            .collect();
+        for p in PAIRED {
+            out.push(format!("{CUE_PREFIX}{p}_report"));
+            out.push(format!("{CUE_PREFIX}{p}_future"));
+        }
+        out
+    }
+
+    /// Fresh flags for [`CueMatcher::observe`], one per family.
+    pub fn flags() -> CueFlags {
+        CueFlags([false; FAMILIES.len()])
+    }
+
+    /// Notes the family of one term, if it has one.
+    pub fn observe(&self, term: &str, flags: &mut CueFlags) {
+        if let Some(&i) = self
+            .lexicon
+            .get(term)
+            .filter(|_| !term.starts_with(NEGATED))
+        {
+            flags.0[i] = true;
+        }
+    }
+
+    /// Calls `emit` with the name of each cue the flags hold.
+    pub fn emit(&self, flags: &CueFlags, mut emit: impl FnMut(&str)) {
+        let found = &flags.0;
+        let family = |name: &str| FAMILIES.iter().position(|(f, _)| *f == name);
+        let (report, future) = (family("report"), family("future"));
+        let mut name = String::with_capacity(24);
+        for (i, (f, _)) in FAMILIES.iter().enumerate() {
+            if !found[i] {
+                continue;
+            }
+            name.clear();
+            name.push_str(CUE_PREFIX);
+            name.push_str(f);
+            emit(&name);
+            if PAIRED.contains(f) {
+                for (other, suffix) in [(report, "_report"), (future, "_future")] {
+                    if other.is_some_and(|o| found[o]) {
+                        let base = name.len();
+                        name.push_str(suffix);
+                        emit(&name);
+                        name.truncate(base);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Calls `emit` with the name of each cue found in `terms` (each at most once).
+    pub fn matches<'t>(&self, terms: impl IntoIterator<Item = &'t str>, emit: impl FnMut(&str)) {
+        let mut flags = Self::flags();
+        for t in terms {
+            self.observe(t, &mut flags);
+        }
+        self.emit(&flags, emit);
+    }
+}
+
+/// Which cue families a sentence has shown so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CueFlags([bool; FAMILIES.len()]);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::{Analyzer, AnalyzerOptions};
+
+    fn cues(text: &str) -> Vec<String> {
+        let mut a = Analyzer::new(AnalyzerOptions::default());
+        let terms = a.terms(text);
+        let m = CueMatcher::new(true);
+        let mut out = Vec::new();
+        m.matches(terms.iter().map(String::as_str), |c| {
+            out.push(c.to_string())
+        });
+        out
+    }
+
+    #[test]
+    fn families_fire_once_and_pair() {
+        assert_eq!(
+            cues("Kyiv accused Moscow, and blamed it again, officials said."),
+            vec!["CUE_accuse", "CUE_accuse_report", "CUE_report"]
+        );
+        assert_eq!(
+            cues("Beijing warned it would retaliate."),
+            vec!["CUE_threat", "CUE_threat_future", "CUE_future"]
+        );
+    }
+
+    #[test]
+    fn negated_words_do_not_fire() {
+        assert!(cues("He did not deny it").is_empty());
+        assert_eq!(cues("They denied it"), vec!["CUE_deny"]);
+    }
+
+    #[test]
+    fn names_cover_every_emitted_cue() {
+        let names = CueMatcher::names();
+        for c in cues("The ministry said it would offer talks, deny claims, threaten and accuse.") {
+            assert!(names.contains(&c), "{c}");
+        }
+    }
+}
