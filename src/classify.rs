@@ -4,7 +4,6 @@ use crate::error::{Error, Result};
 use crate::features::{Scratch, SparseVec};
 use crate::model::Classifier;
 use crate::split::SentenceSplitter;
-use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{BufRead, Read, Write};
@@ -318,26 +317,26 @@ pub fn classify_stream<W: Write>(
     let mut batch: Vec<Doc> = Vec::new();
     let mut batch_bytes = 0usize;
     let mut flush = |batch: &mut Vec<Doc>, summary: &mut StreamSummary| -> Result<()> {
-        let results: Vec<Vec<Row>> = batch
-            .par_iter()
-            .map_init(
-                || model.featurizer().scratch(),
-                |scratch, d| {
-                    let mut rows = Vec::new();
-                    classify_doc(
-                        model,
-                        scratch,
-                        &d.name,
-                        d.id.as_ref(),
-                        &d.text,
-                        options.split,
-                        options.filter,
-                        &mut rows,
-                    );
-                    rows
-                },
-            )
-            .collect();
+        let min_chunk = if options.split { 8 } else { 256 };
+        let results: Vec<Vec<Row>> = crate::features::par_map_chunks(
+            batch,
+            min_chunk,
+            || model.featurizer().scratch(),
+            |scratch, d| {
+                let mut rows = Vec::new();
+                classify_doc(
+                    model,
+                    scratch,
+                    &d.name,
+                    d.id.as_ref(),
+                    &d.text,
+                    options.split,
+                    options.filter,
+                    &mut rows,
+                );
+                rows
+            },
+        );
         let bytes: usize = batch.iter().map(|d| d.text.len()).sum();
         for rows in &results {
             writer

@@ -7,10 +7,13 @@
 
 use crate::text::NEGATED;
 use rust_stemmers::{Algorithm, Stemmer};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Prefix of every cue feature name; it cannot collide with a word, which is lowercase.
 pub const CUE_PREFIX: &str = "CUE_";
+
+/// What [`CueMatcher::family`] returns for a term of no family.
+pub const NO_FAMILY: u8 = u8::MAX;
 
 /// The cue families and the words that belong to each.
 const FAMILIES: &[(&str, &[&str])] = &[
@@ -224,14 +227,14 @@ const PAIRED: &[&str] = &["accuse", "deny", "threat", "offer"];
 #[derive(Debug, Clone)]
 pub struct CueMatcher {
     /// Term (as the analyzer emits it) to family index.
-    lexicon: HashMap<String, usize>,
+    lexicon: FxHashMap<String, usize>,
 }
 
 impl CueMatcher {
     /// Builds the matcher for terms stemmed (`stem`) or not.
     pub fn new(stem: bool) -> CueMatcher {
         let stemmer = Stemmer::create(Algorithm::English);
-        let mut lexicon = HashMap::new();
+        let mut lexicon = FxHashMap::default();
         for (i, (_, words)) in FAMILIES.iter().enumerate() {
             for w in *words {
                 let term = if stem {
@@ -261,6 +264,22 @@ impl CueMatcher {
     /// Fresh flags for [`CueMatcher::observe`], one per family.
     pub fn flags() -> CueFlags {
         CueFlags([false; FAMILIES.len()])
+    }
+
+    /// The family of a term ([`NO_FAMILY`] when it has none or is negated), for
+    /// [`CueMatcher::mark`].
+    pub fn family(&self, term: &str) -> u8 {
+        match self.lexicon.get(term) {
+            Some(&i) if !term.starts_with(NEGATED) => i as u8,
+            _ => NO_FAMILY,
+        }
+    }
+
+    /// Notes a family found by [`CueMatcher::family`].
+    pub fn mark(flags: &mut CueFlags, family: u8) {
+        if let Some(f) = flags.0.get_mut(family as usize) {
+            *f = true;
+        }
     }
 
     /// Notes the family of one term, if it has one.

@@ -1,10 +1,11 @@
 //! The vectorizer: turns analyzed sentences into sparse, weighted n-gram vectors.
 
-use crate::cues::{CueFlags, CueMatcher};
+use crate::cues::{CueFlags, CueMatcher, NO_FAMILY};
 use crate::error::{Error, Result};
-use crate::text::{Analyzer, AnalyzerOptions};
+use crate::text::{Analyzer, AnalyzerOptions, WordCache};
 use ndarray::Array2;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -101,8 +102,8 @@ pub struct Featurizer {
     options: FeaturizerOptions,
     features: Vec<String>,
     idf: Vec<f32>,
-    terms: HashMap<String, u32>,
-    index: HashMap<u64, u32>,
+    terms: FxHashMap<String, u32>,
+    index: FxHashMap<u64, u32>,
     cues: Option<CueMatcher>,
 }
 
@@ -110,6 +111,7 @@ pub struct Featurizer {
 #[derive(Debug)]
 pub struct Scratch {
     analyzer: Analyzer,
+    cache: WordCache<(u32, u8)>,
     ids: Vec<u32>,
     counts: Vec<(u32, u32)>,
 }
@@ -214,8 +216,9 @@ impl Featurizer {
                 idf.len()
             )));
         }
-        let mut terms: HashMap<String, u32> = HashMap::new();
-        let mut index = HashMap::with_capacity(features.len());
+        let mut terms: FxHashMap<String, u32> = FxHashMap::default();
+        let mut index = FxHashMap::default();
+        index.reserve(features.len());
         let mut ids = Vec::with_capacity(MAX_NGRAM);
         for (fid, name) in features.iter().enumerate() {
             ids.clear();
@@ -271,6 +274,7 @@ impl Featurizer {
     pub fn scratch(&self) -> Scratch {
         Scratch {
             analyzer: Analyzer::new(self.options.analyzer),
+            cache: WordCache::default(),
             ids: Vec::new(),
             counts: Vec::new(),
         }
@@ -292,6 +296,7 @@ impl Featurizer {
     pub fn transform_into(&self, scratch: &mut Scratch, text: &str, out: &mut SparseVec) {
         let Scratch {
             analyzer,
+            cache,
             ids,
             counts,
         } = scratch;
@@ -300,12 +305,18 @@ impl Featurizer {
         let terms = &self.terms;
         let mut flags: CueFlags = CueMatcher::flags();
         let cues = self.cues.as_ref();
-        analyzer.analyze(text, |t| {
-            if let Some(m) = cues {
-                m.observe(t, &mut flags);
-            }
-            ids.push(terms.get(t).copied().unwrap_or(UNKNOWN))
-        });
+        analyzer.analyze_cached(
+            text,
+            cache,
+            |stem| {
+                let id = terms.get(stem).copied().unwrap_or(UNKNOWN);
+                (id, cues.map_or(NO_FAMILY, |m| m.family(stem)))
+            },
+            |(id, family)| {
+                CueMatcher::mark(&mut flags, family);
+                ids.push(id)
+            },
+        );
         if let Some(m) = cues {
             m.emit(&flags, |cue| {
                 if let Some(&fid) = terms.get(cue).and_then(|&id| self.index.get(&pack(&[id]))) {
@@ -352,10 +363,12 @@ impl Featurizer {
 
     /// Featurizes many sentences in parallel, in order.
     pub fn transform_batch<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Vec<SparseVec> {
-        texts
-            .par_iter()
-            .map_init(|| self.scratch(), |s, t| self.transform_with(s, t.as_ref()))
-            .collect()
+        par_map_chunks(
+            texts,
+            256,
+            || self.scratch(),
+            |s, t| self.transform_with(s, t.as_ref()),
+        )
     }
 
     /// Lays sparse rows out as a dense matrix with one column per feature.
@@ -368,6 +381,26 @@ impl Featurizer {
         }
         x
     }
+}
+
+/// Maps `f` over `items` in parallel, in order, with one `init()` state per chunk
+/// of work (so that costly per-thread state such as a word cache is reused).
+pub fn par_map_chunks<T: Sync, S, R: Send>(
+    items: &[T],
+    min_chunk: usize,
+    init: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, &T) -> R + Sync,
+) -> Vec<R> {
+    let chunk = (items.len() / (rayon::current_num_threads() * 4))
+        .max(min_chunk)
+        .max(1);
+    items
+        .par_chunks(chunk)
+        .flat_map_iter(|c| {
+            let mut state = init();
+            c.iter().map(|t| f(&mut state, t)).collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// Splits an n-gram key back into its term ids.

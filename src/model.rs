@@ -352,14 +352,15 @@ impl Classifier {
 
     /// Predicts many sentences in parallel, in order.
     pub fn predict_batch<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Vec<Prediction> {
-        use rayon::prelude::*;
-        texts
-            .par_iter()
-            .map_init(
-                || self.featurizer.scratch(),
-                |s, t| self.predict_features(&self.featurizer.transform_with(s, t.as_ref())),
-            )
-            .collect()
+        crate::features::par_map_chunks(
+            texts,
+            256,
+            || (self.featurizer.scratch(), SparseVec::default()),
+            |(s, v), t| {
+                self.featurizer.transform_into(s, t.as_ref(), v);
+                self.predict_features(v)
+            },
+        )
     }
 
     /// The weights as a dense features x labels matrix (for checks against linfa).

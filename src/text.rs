@@ -7,7 +7,6 @@
 
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// The placeholder every number is normalized to.
 pub const NUMBER: &str = "<num>";
@@ -51,56 +50,70 @@ fn is_clause_punct(c: char) -> bool {
 }
 
 impl Tokenizer {
-    /// Appends the tokens of `text` to `out`.
-    pub fn tokenize_into(&self, text: &str, out: &mut Vec<Token>) {
+    /// Calls `f` with each token of `text`: its kind and its normalized text, which
+    /// borrows `buf` (so no token allocates).
+    pub fn for_each(&self, text: &str, buf: &mut String, mut f: impl FnMut(TokenKind, &str)) {
+        let bytes = text.as_bytes();
         let mut chars = text.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
             if c.is_alphanumeric() {
                 let mut end = i + c.len_utf8();
                 let mut has_digit = c.is_numeric();
+                let mut ascii = c.is_ascii();
                 while let Some(&(j, d)) = chars.peek() {
                     if d.is_alphanumeric() {
                         has_digit |= d.is_numeric();
+                        ascii &= d.is_ascii();
                         end = j + d.len_utf8();
                         chars.next();
-                    } else if (is_apostrophe(d) || (has_digit && matches!(d, '.' | ','))) && {
-                        let mut ahead = chars.clone();
-                        ahead.next();
-                        ahead.peek().is_some_and(|&(_, e)| e.is_alphanumeric())
-                    } {
+                    } else if (is_apostrophe(d) || (has_digit && matches!(d, '.' | ',')))
+                        && text[j + d.len_utf8()..]
+                            .chars()
+                            .next()
+                            .is_some_and(char::is_alphanumeric)
+                    {
+                        ascii &= d.is_ascii();
                         end = j + d.len_utf8();
                         chars.next();
                     } else {
                         break;
                     }
                 }
-                let word = &text[i..end];
                 if has_digit {
-                    out.push(Token {
-                        text: NUMBER.to_string(),
-                        kind: TokenKind::Number,
-                    });
+                    f(TokenKind::Number, NUMBER);
                     continue;
                 }
-                let mut lower: String = word
-                    .chars()
-                    .map(|c| if is_apostrophe(c) { '\'' } else { c })
-                    .flat_map(char::to_lowercase)
-                    .collect();
-                if lower.ends_with("'s") {
-                    lower.truncate(lower.len() - 2);
+                buf.clear();
+                if ascii {
+                    buf.extend(bytes[i..end].iter().map(|b| b.to_ascii_lowercase() as char));
+                } else {
+                    for c in text[i..end].chars() {
+                        if is_apostrophe(c) {
+                            buf.push('\'');
+                        } else {
+                            buf.extend(c.to_lowercase());
+                        }
+                    }
                 }
-                out.push(Token {
-                    text: lower,
-                    kind: TokenKind::Word,
-                });
+                if buf.ends_with("'s") {
+                    buf.truncate(buf.len() - 2);
+                }
+                f(TokenKind::Word, buf);
             } else if is_clause_punct(c) {
-                out.push(Token {
-                    text: c.to_string(),
-                    kind: TokenKind::Punct,
-                });
+                f(TokenKind::Punct, &text[i..i + c.len_utf8()]);
             }
         }
+    }
+
+    /// Appends the tokens of `text` to `out`.
+    pub fn tokenize_into(&self, text: &str, out: &mut Vec<Token>) {
+        let mut buf = String::new();
+        self.for_each(text, &mut buf, |kind, t| {
+            out.push(Token {
+                text: t.to_string(),
+                kind,
+            })
+        });
     }
 
     /// Returns the tokens of `text`.
@@ -141,7 +154,7 @@ impl NegationFilter {
 /// English Snowball stemming that keeps the [`NEGATED`] prefix and caches its results.
 pub struct StemFilter {
     stemmer: Stemmer,
-    cache: HashMap<String, String>,
+    cache: rustc_hash::FxHashMap<String, String>,
 }
 
 impl std::fmt::Debug for StemFilter {
@@ -156,7 +169,7 @@ impl Default for StemFilter {
     fn default() -> Self {
         StemFilter {
             stemmer: Stemmer::create(Algorithm::English),
-            cache: HashMap::new(),
+            cache: rustc_hash::FxHashMap::default(),
         }
     }
 }
@@ -165,14 +178,18 @@ impl StemFilter {
     /// Stems one word, from the cache when it was stemmed before.
     pub fn stem<'a>(&'a mut self, word: &str) -> &'a str {
         if !self.cache.contains_key(word) {
-            let (prefix, bare) = match word.strip_prefix(NEGATED) {
-                Some(rest) => (NEGATED, rest),
-                None => ("", word),
-            };
-            let stem = format!("{prefix}{}", self.stemmer.stem(bare));
+            let stem = self.stem_uncached(word).into_owned();
             self.cache.insert(word.to_string(), stem);
         }
         &self.cache[word]
+    }
+
+    /// Stems one word without touching the cache.
+    pub fn stem_uncached<'a>(&self, word: &'a str) -> std::borrow::Cow<'a, str> {
+        match word.strip_prefix(NEGATED) {
+            Some(bare) => std::borrow::Cow::Owned(format!("{NEGATED}{}", self.stemmer.stem(bare))),
+            None => self.stemmer.stem(word),
+        }
     }
 
     /// Stems every word token in place.
@@ -211,8 +228,12 @@ pub struct Analyzer {
     options: AnalyzerOptions,
     tokenizer: Tokenizer,
     stemmer: Option<StemFilter>,
-    buffer: Vec<Token>,
+    word: String,
+    key: String,
 }
+
+/// Caps the word cache of [`Analyzer::analyze_cached`]; past it the cache starts over.
+const WORD_CACHE_LIMIT: usize = 1 << 20;
 
 impl Analyzer {
     /// Creates an analyzer with the given filters.
@@ -221,7 +242,8 @@ impl Analyzer {
             options,
             tokenizer: Tokenizer,
             stemmer: options.stem.then(StemFilter::default),
-            buffer: Vec::new(),
+            word: String::new(),
+            key: String::new(),
         }
     }
 
@@ -230,21 +252,90 @@ impl Analyzer {
         self.options
     }
 
+    /// Calls `f` with each term of `text` before stemming: lowercase words and
+    /// numbers, with the negation prefix where it applies (punctuation dropped).
+    fn raw_terms(
+        tokenizer: &Tokenizer,
+        negation: bool,
+        word: &mut String,
+        key: &mut String,
+        text: &str,
+        mut f: impl FnMut(&str),
+    ) {
+        let mut negated = false;
+        tokenizer.for_each(text, word, |kind, tok| {
+            if kind == TokenKind::Punct {
+                negated = false;
+                return;
+            }
+            if negation && kind == TokenKind::Word && is_negator(tok) {
+                negated = true;
+                f(tok);
+            } else if negated {
+                key.clear();
+                key.push_str(NEGATED);
+                key.push_str(tok);
+                f(key);
+            } else {
+                f(tok);
+            }
+        });
+    }
+
     /// Calls `emit` with each term of `text` (words and numbers, punctuation dropped).
     pub fn analyze(&mut self, text: &str, mut emit: impl FnMut(&str)) {
-        let mut tokens = std::mem::take(&mut self.buffer);
-        tokens.clear();
-        self.tokenizer.tokenize_into(text, &mut tokens);
-        if self.options.negation {
-            NegationFilter.apply(&mut tokens);
-        }
-        if let Some(stemmer) = self.stemmer.as_mut() {
-            stemmer.apply(&mut tokens);
-        }
-        for t in tokens.iter().filter(|t| t.kind != TokenKind::Punct) {
-            emit(&t.text);
-        }
-        self.buffer = tokens;
+        let Analyzer {
+            options,
+            tokenizer,
+            stemmer,
+            word,
+            key,
+        } = self;
+        Self::raw_terms(
+            tokenizer,
+            options.negation,
+            word,
+            key,
+            text,
+            |raw| match stemmer {
+                Some(s) => emit(s.stem(raw)),
+                None => emit(raw),
+            },
+        );
+    }
+
+    /// Like [`Analyzer::analyze`], but maps each term through `resolve` once per distinct
+    /// word and remembers the result in `cache`, so a word seen before is neither
+    /// stemmed nor resolved again.
+    pub fn analyze_cached<V: Copy>(
+        &mut self,
+        text: &str,
+        cache: &mut WordCache<V>,
+        mut resolve: impl FnMut(&str) -> V,
+        mut emit: impl FnMut(V),
+    ) {
+        let Analyzer {
+            options,
+            tokenizer,
+            stemmer,
+            word,
+            key,
+        } = self;
+        Self::raw_terms(tokenizer, options.negation, word, key, text, |raw| {
+            if let Some(&v) = cache.0.get(raw) {
+                emit(v);
+                return;
+            }
+            let v = match stemmer {
+                Some(s) => resolve(s.stem_uncached(raw).as_ref()),
+                None => resolve(raw),
+            };
+            if cache.0.len() >= WORD_CACHE_LIMIT {
+                cache.0.clear();
+            }
+            cache.0.insert(raw.into(), v);
+            emit(v);
+        });
     }
 
     /// Returns the terms of `text` as owned strings.
@@ -252,6 +343,16 @@ impl Analyzer {
         let mut out = Vec::new();
         self.analyze(text, |t| out.push(t.to_string()));
         out
+    }
+}
+
+/// Remembers what each word (before stemming) resolved to; see [`Analyzer::analyze_cached`].
+#[derive(Debug)]
+pub struct WordCache<V>(rustc_hash::FxHashMap<Box<str>, V>);
+
+impl<V> Default for WordCache<V> {
+    fn default() -> Self {
+        WordCache(rustc_hash::FxHashMap::default())
     }
 }
 
