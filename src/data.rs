@@ -122,9 +122,10 @@ impl LabeledData {
             path: path.to_path_buf(),
             ..Default::default()
         };
+        let mut lines = LineCounter::new(body);
         for record in reader.records() {
             let record = record.map_err(|e| {
-                let line = e.position().map(|p| line_at(body, p.byte()));
+                let line = e.position().map(|p| lines.line_at(p.byte()));
                 let message = match e.kind() {
                     csv::ErrorKind::UnequalLengths {
                         expected_len, len, ..
@@ -135,7 +136,7 @@ impl LabeledData {
                 };
                 csv_err(line, message)
             })?;
-            let line = record.position().map_or(0, |p| line_at(body, p.byte()));
+            let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
             let text = record.get(ti).unwrap_or("").trim();
             let label = record.get(li).unwrap_or("").trim();
             if text.is_empty() || label.is_empty() {
@@ -253,13 +254,37 @@ impl LabeledData {
     }
 }
 
-/// The 1-based line of a byte offset.
-fn line_at(body: &[u8], byte: u64) -> u64 {
-    let mut end = (byte as usize).min(body.len());
-    while end < body.len() && matches!(body[end], b'\r' | b'\n') {
-        end += 1;
+/// Finds the 1-based line of byte offsets that only move forward, counting each byte once.
+struct LineCounter<'a> {
+    body: &'a [u8],
+    byte: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(body: &'a [u8]) -> Self {
+        LineCounter {
+            body,
+            byte: 0,
+            line: 1,
+        }
     }
-    1 + body[..end].iter().filter(|&&b| b == b'\n').count() as u64
+
+    /// The line a record starting at `byte` begins on (line breaks before it skipped).
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let body = self.body;
+        let mut end = (byte as usize).min(body.len());
+        while end < body.len() && matches!(body[end], b'\r' | b'\n') {
+            end += 1;
+        }
+        if end < self.byte {
+            self.byte = 0;
+            self.line = 1;
+        }
+        self.line += body[self.byte..end].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.byte = end;
+        self.line
+    }
 }
 
 /// Reads a whole file, with errors that name it and say what to do.

@@ -66,19 +66,19 @@ impl ColumnArgs {
 #[derive(Args)]
 #[command(next_help_heading = "Training options")]
 struct TrainOpts {
-    /// Shortest word n-gram used as a feature.
+    /// Shortest word n-gram used as a feature [default: 1].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=3))]
     ngram_min: Option<u8>,
-    /// Longest word n-gram used as a feature (1 to 3).
+    /// Longest word n-gram used as a feature, 1 to 3 [default: 2].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=3))]
     ngram_max: Option<u8>,
-    /// Keep only n-grams found in at least this many training sentences.
+    /// Keep only n-grams found in at least this many training sentences [default: 2].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     min_df: Option<u32>,
-    /// Keep at most this many n-grams, the most frequent (0: no cap).
+    /// Keep at most this many n-grams, the most frequent; 0: no cap [default: 5000].
     #[arg(long, value_name = "N")]
     max_features: Option<usize>,
-    /// How feature counts are weighted.
+    /// How feature counts are weighted [default: tfidf].
     #[arg(long, value_enum)]
     weighting: Option<Weighting>,
     /// Do not reduce words to their stems.
@@ -90,13 +90,14 @@ struct TrainOpts {
     /// Do not add cue-word family features (accuse/blame/allege..., deny/reject..., ...).
     #[arg(long)]
     no_cues: bool,
-    /// L2 regularization strength: larger values give a simpler, smoother model.
+    /// L2 regularization strength: larger values give a simpler, smoother model [default: 0.3].
     #[arg(long, value_name = "X", value_parser = positive_f64)]
     alpha: Option<f64>,
-    /// Most solver iterations.
+    /// Most solver iterations; training stops earlier once converged [default: 40].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     max_iter: Option<u64>,
-    /// Seed for cross-validation folds (same data, options and seed: same model, byte for byte).
+    /// Seed for cross-validation folds; same data, options and seed give the same model,
+    /// byte for byte [default: 42].
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
     /// Multiply a label's probability at prediction, e.g. `--prior none=2` when real text
@@ -259,6 +260,7 @@ impl Progress for Spinner {
         self.0.set_message(match stage {
             Stage::Vocabulary => "learning the vocabulary",
             Stage::Features => "featurizing sentences",
+            Stage::WarmStart => "solving on sparse features",
             Stage::Fitting => "fitting the logistic regression",
         });
     }

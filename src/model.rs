@@ -12,6 +12,9 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
+/// The most iterations of the sparse warm start (each costs only the non-zeros).
+const WARM_START_MAX_ITER: u64 = 2000;
+
 /// The model file format this build writes and the newest it reads.
 pub const FORMAT_VERSION: u32 = 1;
 /// The value of the `format` field that marks a claimcat model file.
@@ -26,7 +29,7 @@ pub struct TrainParams {
     pub alpha: f64,
     /// The most L-BFGS iterations.
     pub max_iter: u64,
-    /// Stop when the gradient norm falls below this.
+    /// Stop when the gradient norm, per training row, falls below this.
     pub tolerance: f64,
     /// Seed for everything random (cross-validation folds).
     pub seed: u64,
@@ -38,7 +41,7 @@ impl Default for TrainParams {
     fn default() -> Self {
         TrainParams {
             featurizer: FeaturizerOptions::default(),
-            alpha: 1.0,
+            alpha: 0.3,
             max_iter: 40,
             tolerance: 1e-4,
             seed: 42,
@@ -99,6 +102,8 @@ pub enum Stage {
     Vocabulary,
     /// Featurizing the training sentences.
     Features,
+    /// Solving on the sparse rows for linfa's starting point.
+    WarmStart,
     /// Fitting the logistic regression.
     Fitting,
 }
@@ -187,18 +192,31 @@ impl Classifier {
         let featurizer = Featurizer::fit(&params.featurizer, &data.texts)?;
         progress.stage(Stage::Features);
         let rows = featurizer.transform_batch(&data.texts);
-        let x = featurizer.to_dense(&rows);
-        drop(rows);
         let y: Array1<usize> = data
             .labels
             .iter()
             .map(|l| labels.binary_search(l).unwrap_or(0))
             .collect();
+        // The gradient of a summed loss grows with the rows: scale the tolerance with them.
+        let tolerance = params.tolerance * data.len() as f64;
+        progress.stage(Stage::WarmStart);
+        let init = crate::solver::warm_start(
+            &rows,
+            y.as_slice().expect("targets are contiguous"),
+            featurizer.len(),
+            labels.len(),
+            params.alpha,
+            tolerance / 10.0,
+            WARM_START_MAX_ITER,
+        )?;
+        let x = featurizer.to_dense(&rows);
+        drop(rows);
         progress.stage(Stage::Fitting);
         let fitted = MultiLogisticRegression::<f32>::default()
             .alpha(params.alpha as f32)
             .max_iterations(params.max_iter)
-            .gradient_tolerance(params.tolerance as f32)
+            .gradient_tolerance(tolerance as f32)
+            .initial_params(init.mapv(|v| v as f32))
             .fit(&Dataset::new(x, y))
             .map_err(|e| Error::Training(e.to_string()))?;
         Classifier::from_linfa(featurizer, labels, &fitted, data, params)
