@@ -8,6 +8,7 @@
 use crate::text::NEGATED;
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap;
+use std::sync::Arc;
 
 /// Prefix of every cue feature name; it cannot collide with a word, which is lowercase.
 pub const CUE_PREFIX: &str = "CUE_";
@@ -224,28 +225,40 @@ const FAMILIES: &[(&str, &[&str])] = &[
 const PAIRED: &[&str] = &["accuse", "deny", "threat", "offer"];
 
 /// Finds the cue families in a sentence's terms.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct CueMatcher {
-    /// Term (as the analyzer emits it) to family index.
+    /// Stem to family index.
     lexicon: FxHashMap<String, usize>,
+    /// Set when the terms come unstemmed and must be stemmed for the lookup.
+    stemmer: Option<Arc<Stemmer>>,
+}
+
+impl std::fmt::Debug for CueMatcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CueMatcher")
+            .field("words", &self.lexicon.len())
+            .field("stems_terms", &self.stemmer.is_some())
+            .finish()
+    }
 }
 
 impl CueMatcher {
     /// Builds the matcher for terms stemmed (`stem`) or not.
+    ///
+    /// The lexicon is always matched on stems, so that every inflection of a cue word
+    /// counts; when the terms are not stemmed already, the matcher stems them itself.
     pub fn new(stem: bool) -> CueMatcher {
         let stemmer = Stemmer::create(Algorithm::English);
         let mut lexicon = FxHashMap::default();
         for (i, (_, words)) in FAMILIES.iter().enumerate() {
             for w in *words {
-                let term = if stem {
-                    stemmer.stem(w).into_owned()
-                } else {
-                    w.to_string()
-                };
-                lexicon.entry(term).or_insert(i);
+                lexicon.entry(stemmer.stem(w).into_owned()).or_insert(i);
             }
         }
-        CueMatcher { lexicon }
+        CueMatcher {
+            lexicon,
+            stemmer: (!stem).then(|| Arc::new(stemmer)),
+        }
     }
 
     /// Every cue feature name this matcher can emit.
@@ -269,10 +282,14 @@ impl CueMatcher {
     /// The family of a term ([`NO_FAMILY`] when it has none or is negated), for
     /// [`CueMatcher::mark`].
     pub fn family(&self, term: &str) -> u8 {
-        match self.lexicon.get(term) {
-            Some(&i) if !term.starts_with(NEGATED) => i as u8,
-            _ => NO_FAMILY,
+        if term.starts_with(NEGATED) {
+            return NO_FAMILY;
         }
+        let found = match &self.stemmer {
+            Some(s) => self.lexicon.get(s.stem(term).as_ref()),
+            None => self.lexicon.get(term),
+        };
+        found.map_or(NO_FAMILY, |&i| i as u8)
     }
 
     /// Notes a family found by [`CueMatcher::family`].
@@ -284,13 +301,7 @@ impl CueMatcher {
 
     /// Notes the family of one term, if it has one.
     pub fn observe(&self, term: &str, flags: &mut CueFlags) {
-        if let Some(&i) = self
-            .lexicon
-            .get(term)
-            .filter(|_| !term.starts_with(NEGATED))
-        {
-            flags.0[i] = true;
-        }
+        Self::mark(flags, self.family(term));
     }
 
     /// Calls `emit` with the name of each cue the flags hold.
@@ -342,7 +353,7 @@ mod tests {
     fn cues(text: &str) -> Vec<String> {
         let mut a = Analyzer::new(AnalyzerOptions::default());
         let terms = a.terms(text);
-        let m = CueMatcher::new(true);
+        let m = CueMatcher::new(AnalyzerOptions::default().stem);
         let mut out = Vec::new();
         m.matches(terms.iter().map(String::as_str), |c| {
             out.push(c.to_string())
@@ -360,6 +371,16 @@ mod tests {
             cues("Beijing warned it would retaliate."),
             vec!["CUE_threat", "CUE_threat_future", "CUE_future"]
         );
+    }
+
+    #[test]
+    fn unstemmed_terms_match_every_inflection() {
+        let m = CueMatcher::new(false);
+        let mut out = Vec::new();
+        m.matches(["officials", "accused", "and", "threatens"], |c| {
+            out.push(c.to_string())
+        });
+        assert_eq!(out, vec!["CUE_accuse", "CUE_threat"]);
     }
 
     #[test]

@@ -48,7 +48,7 @@ impl Default for FeaturizerOptions {
             ngram_min: 1,
             ngram_max: 2,
             min_df: 2,
-            max_features: Some(5_000),
+            max_features: Some(20_000),
             weighting: Weighting::Tfidf,
             normalize: true,
             cues: true,

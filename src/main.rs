@@ -75,22 +75,23 @@ struct TrainOpts {
     /// Keep only n-grams found in at least this many training sentences [default: 2].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     min_df: Option<u32>,
-    /// Keep at most this many n-grams, the most frequent; 0: no cap [default: 5000].
+    /// Keep at most this many n-grams, the most frequent; 0: no cap [default: 20000].
     #[arg(long, value_name = "N")]
     max_features: Option<usize>,
     /// How feature counts are weighted [default: tfidf].
     #[arg(long, value_enum)]
     weighting: Option<Weighting>,
-    /// Do not reduce words to their stems.
+    /// Reduce words to their English stems ("accused" -> "accus"); cue words are
+    /// matched on stems either way.
     #[arg(long)]
-    no_stem: bool,
+    stem: bool,
     /// Do not mark the words after "not", "never", "n't"... as negated.
     #[arg(long)]
     no_negation: bool,
     /// Do not add cue-word family features (accuse/blame/allege..., deny/reject..., ...).
     #[arg(long)]
     no_cues: bool,
-    /// L2 regularization strength: larger values give a simpler, smoother model [default: 0.3].
+    /// L2 regularization strength: larger values give a simpler, smoother model [default: 0.1].
     #[arg(long, value_name = "X", value_parser = positive_f64)]
     alpha: Option<f64>,
     /// Most solver iterations; training stops earlier once converged [default: 40].
@@ -125,7 +126,7 @@ impl TrainOpts {
         if let Some(v) = self.weighting {
             f.weighting = v;
         }
-        f.analyzer.stem &= !self.no_stem;
+        f.analyzer.stem |= self.stem;
         f.analyzer.negation &= !self.no_negation;
         f.cues &= !self.no_cues;
         if let Some(v) = self.alpha {

@@ -41,7 +41,7 @@ impl Default for TrainParams {
     fn default() -> Self {
         TrainParams {
             featurizer: FeaturizerOptions::default(),
-            alpha: 0.3,
+            alpha: 0.1,
             max_iter: 40,
             tolerance: 1e-4,
             seed: 42,

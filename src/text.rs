@@ -217,7 +217,7 @@ impl Default for AnalyzerOptions {
     fn default() -> Self {
         AnalyzerOptions {
             negation: true,
-            stem: true,
+            stem: false,
         }
     }
 }
@@ -423,7 +423,10 @@ mod tests {
 
     #[test]
     fn stemming_keeps_negation_prefix() {
-        let mut a = Analyzer::new(AnalyzerOptions::default());
+        let mut a = Analyzer::new(AnalyzerOptions {
+            negation: true,
+            stem: true,
+        });
         assert_eq!(
             a.terms("never threatened; accusing"),
             vec!["never", "NOT_threaten", "accus"]
