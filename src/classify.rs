@@ -314,6 +314,7 @@ pub fn classify_stream<W: Write>(
     progress: &dyn Fn(u64),
 ) -> Result<StreamSummary> {
     let mut summary = StreamSummary::default();
+    let scratches = crate::features::Pool::new();
     let mut batch: Vec<Doc> = Vec::new();
     let mut batch_bytes = 0usize;
     let mut flush = |batch: &mut Vec<Doc>, summary: &mut StreamSummary| -> Result<()> {
@@ -321,6 +322,7 @@ pub fn classify_stream<W: Write>(
         let results: Vec<Vec<Row>> = crate::features::par_map_chunks(
             batch,
             min_chunk,
+            &scratches,
             || model.featurizer().scratch(),
             |scratch, d| {
                 let mut rows = Vec::new();

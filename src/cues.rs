@@ -92,7 +92,6 @@ const FAMILIES: &[(&str, &[&str])] = &[
             "slander",
             "innocent",
             "rebuff",
-            "dispute",
             "fiction",
             "falsehood",
             "slanderous",

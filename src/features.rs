@@ -366,6 +366,7 @@ impl Featurizer {
         par_map_chunks(
             texts,
             256,
+            &Pool::new(),
             || self.scratch(),
             |s, t| self.transform_with(s, t.as_ref()),
         )
@@ -383,12 +384,40 @@ impl Featurizer {
     }
 }
 
-/// Maps `f` over `items` in parallel, in order, with one `init()` state per chunk
-/// of work (so that costly per-thread state such as a word cache is reused).
-pub fn par_map_chunks<T: Sync, S, R: Send>(
+/// A pool of per-thread states (such as [`Scratch`] with its word cache), so that
+/// parallel work reuses them instead of building them again for every chunk.
+#[derive(Debug, Default)]
+pub struct Pool<S> {
+    free: std::sync::Mutex<Vec<S>>,
+}
+
+impl<S> Pool<S> {
+    /// An empty pool.
+    pub fn new() -> Self {
+        Pool {
+            free: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    fn take(&self, make: &impl Fn() -> S) -> S {
+        let reused = self.free.lock().map(|mut f| f.pop()).unwrap_or(None);
+        reused.unwrap_or_else(make)
+    }
+
+    fn put(&self, state: S) {
+        if let Ok(mut f) = self.free.lock() {
+            f.push(state);
+        }
+    }
+}
+
+/// Maps `f` over `items` in parallel, in order, with one state per chunk of work,
+/// taken from `pool` (or made by `make`) and given back after the chunk.
+pub fn par_map_chunks<T: Sync, S: Send, R: Send>(
     items: &[T],
     min_chunk: usize,
-    init: impl Fn() -> S + Sync,
+    pool: &Pool<S>,
+    make: impl Fn() -> S + Sync,
     f: impl Fn(&mut S, &T) -> R + Sync,
 ) -> Vec<R> {
     let chunk = (items.len() / (rayon::current_num_threads() * 4))
@@ -397,8 +426,10 @@ pub fn par_map_chunks<T: Sync, S, R: Send>(
     items
         .par_chunks(chunk)
         .flat_map_iter(|c| {
-            let mut state = init();
-            c.iter().map(|t| f(&mut state, t)).collect::<Vec<_>>()
+            let mut state = pool.take(&make);
+            let out: Vec<R> = c.iter().map(|t| f(&mut state, t)).collect();
+            pool.put(state);
+            out
         })
         .collect()
 }

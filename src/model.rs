@@ -373,6 +373,7 @@ impl Classifier {
         crate::features::par_map_chunks(
             texts,
             256,
+            &crate::features::Pool::new(),
             || (self.featurizer.scratch(), SparseVec::default()),
             |(s, v), t| {
                 self.featurizer.transform_into(s, t.as_ref(), v);

@@ -54,55 +54,86 @@ impl Tokenizer {
     /// borrows `buf` (so no token allocates).
     pub fn for_each(&self, text: &str, buf: &mut String, mut f: impl FnMut(TokenKind, &str)) {
         let bytes = text.as_bytes();
-        let mut chars = text.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            if c.is_alphanumeric() {
-                let mut end = i + c.len_utf8();
-                let mut has_digit = c.is_numeric();
-                let mut ascii = c.is_ascii();
-                while let Some(&(j, d)) = chars.peek() {
-                    if d.is_alphanumeric() {
-                        has_digit |= d.is_numeric();
-                        ascii &= d.is_ascii();
-                        end = j + d.len_utf8();
-                        chars.next();
-                    } else if (is_apostrophe(d) || (has_digit && matches!(d, '.' | ',')))
-                        && text[j + d.len_utf8()..]
-                            .chars()
-                            .next()
-                            .is_some_and(char::is_alphanumeric)
-                    {
-                        ascii &= d.is_ascii();
-                        end = j + d.len_utf8();
-                        chars.next();
-                    } else {
-                        break;
-                    }
-                }
-                if has_digit {
-                    f(TokenKind::Number, NUMBER);
-                    continue;
-                }
-                buf.clear();
-                if ascii {
-                    buf.extend(bytes[i..end].iter().map(|b| b.to_ascii_lowercase() as char));
+        let n = bytes.len();
+        let mut i = 0;
+        while i < n {
+            let b = bytes[i];
+            if b.is_ascii() {
+                if b.is_ascii_alphanumeric() {
+                    i = self.word(text, i, buf, &mut f);
                 } else {
-                    for c in text[i..end].chars() {
-                        if is_apostrophe(c) {
-                            buf.push('\'');
-                        } else {
-                            buf.extend(c.to_lowercase());
-                        }
+                    if is_clause_punct(b as char) {
+                        f(TokenKind::Punct, &text[i..i + 1]);
                     }
+                    i += 1;
                 }
-                if buf.ends_with("'s") {
-                    buf.truncate(buf.len() - 2);
+                continue;
+            }
+            let c = text[i..].chars().next().unwrap_or(' ');
+            if c.is_alphanumeric() {
+                i = self.word(text, i, buf, &mut f);
+            } else {
+                if is_clause_punct(c) {
+                    f(TokenKind::Punct, &text[i..i + c.len_utf8()]);
                 }
-                f(TokenKind::Word, buf);
-            } else if is_clause_punct(c) {
-                f(TokenKind::Punct, &text[i..i + c.len_utf8()]);
+                i += c.len_utf8();
             }
         }
+    }
+
+    /// Reads the word or number starting at byte `start`, emits it, and returns where it ends.
+    fn word(&self, text: &str, start: usize, buf: &mut String, f: &mut impl FnMut(TokenKind, &str)) -> usize {
+        let bytes = text.as_bytes();
+        let mut end = start;
+        let mut has_digit = false;
+        let mut ascii = true;
+        while end < bytes.len() {
+            let b = bytes[end];
+            if b.is_ascii_alphanumeric() {
+                has_digit |= b.is_ascii_digit();
+                end += 1;
+                continue;
+            }
+            let c = if b.is_ascii() {
+                b as char
+            } else {
+                text[end..].chars().next().unwrap_or(' ')
+            };
+            let len = c.len_utf8();
+            if c.is_alphanumeric() {
+                has_digit |= c.is_numeric();
+                ascii = false;
+                end += len;
+            } else if (is_apostrophe(c) || (has_digit && matches!(c, '.' | ',')))
+                && text[end + len..].chars().next().is_some_and(char::is_alphanumeric)
+            {
+                ascii &= c.is_ascii();
+                end += len;
+            } else {
+                break;
+            }
+        }
+        if has_digit {
+            f(TokenKind::Number, NUMBER);
+            return end;
+        }
+        buf.clear();
+        if ascii {
+            buf.extend(bytes[start..end].iter().map(|b| b.to_ascii_lowercase() as char));
+        } else {
+            for c in text[start..end].chars() {
+                if is_apostrophe(c) {
+                    buf.push('\'');
+                } else {
+                    buf.extend(c.to_lowercase());
+                }
+            }
+        }
+        if buf.ends_with("'s") {
+            buf.truncate(buf.len() - 2);
+        }
+        f(TokenKind::Word, buf);
+        end
     }
 
     /// Appends the tokens of `text` to `out`.
@@ -130,6 +161,9 @@ pub struct NegationFilter;
 
 /// Whether a lowercase word opens a negation scope.
 pub fn is_negator(word: &str) -> bool {
+    if word.len() > 7 && !word.ends_with("n't") {
+        return false;
+    }
     matches!(
         word,
         "not" | "no" | "never" | "nor" | "cannot" | "neither" | "nothing" | "nobody" | "none"
