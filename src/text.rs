@@ -82,7 +82,13 @@ impl Tokenizer {
     }
 
     /// Reads the word or number starting at byte `start`, emits it, and returns where it ends.
-    fn word(&self, text: &str, start: usize, buf: &mut String, f: &mut impl FnMut(TokenKind, &str)) -> usize {
+    fn word(
+        &self,
+        text: &str,
+        start: usize,
+        buf: &mut String,
+        f: &mut impl FnMut(TokenKind, &str),
+    ) -> usize {
         let bytes = text.as_bytes();
         let mut end = start;
         let mut has_digit = false;
@@ -105,7 +111,10 @@ impl Tokenizer {
                 ascii = false;
                 end += len;
             } else if (is_apostrophe(c) || (has_digit && matches!(c, '.' | ',')))
-                && text[end + len..].chars().next().is_some_and(char::is_alphanumeric)
+                && text[end + len..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric)
             {
                 ascii &= c.is_ascii();
                 end += len;
@@ -119,7 +128,11 @@ impl Tokenizer {
         }
         buf.clear();
         if ascii {
-            buf.extend(bytes[start..end].iter().map(|b| b.to_ascii_lowercase() as char));
+            buf.extend(
+                bytes[start..end]
+                    .iter()
+                    .map(|b| b.to_ascii_lowercase() as char),
+            );
         } else {
             for c in text[start..end].chars() {
                 if is_apostrophe(c) {
