@@ -12,6 +12,7 @@ use argmin::core::{CostFunction, Executor, Gradient, State};
 use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::LBFGS;
 use ndarray::{Array1, Array2};
+use std::sync::Mutex;
 
 /// The multinomial logistic objective over sparse rows.
 struct SparseProblem<'a> {
@@ -20,6 +21,9 @@ struct SparseProblem<'a> {
     features: usize,
     labels: usize,
     alpha: f64,
+    /// The last point evaluated, its loss and gradient: the solver asks for the loss
+    /// and then the gradient at the same point, and one pass gives both.
+    last: Mutex<Option<(Array1<f64>, f64, Array1<f64>)>>,
 }
 
 impl SparseProblem<'_> {
@@ -72,12 +76,28 @@ impl SparseProblem<'_> {
     }
 }
 
+impl SparseProblem<'_> {
+    /// The loss and gradient at `w`, from the last evaluation when it was at `w`.
+    fn cost_and_gradient(&self, w: &Array1<f64>) -> (f64, Array1<f64>) {
+        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((at, cost, grad)) = last.as_ref() {
+            if at == w {
+                return (*cost, grad.clone());
+            }
+        }
+        let mut grad = Array1::zeros(w.len());
+        let cost = self.evaluate(w, Some(&mut grad));
+        *last = Some((w.clone(), cost, grad.clone()));
+        (cost, grad)
+    }
+}
+
 impl CostFunction for SparseProblem<'_> {
     type Param = Array1<f64>;
     type Output = f64;
 
     fn cost(&self, w: &Self::Param) -> std::result::Result<f64, argmin::core::Error> {
-        Ok(self.evaluate(w, None))
+        Ok(self.cost_and_gradient(w).0)
     }
 }
 
@@ -86,9 +106,7 @@ impl Gradient for SparseProblem<'_> {
     type Gradient = Array1<f64>;
 
     fn gradient(&self, w: &Self::Param) -> std::result::Result<Array1<f64>, argmin::core::Error> {
-        let mut g = Array1::zeros(w.len());
-        self.evaluate(w, Some(&mut g));
-        Ok(g)
+        Ok(self.cost_and_gradient(w).1)
     }
 }
 
@@ -109,6 +127,7 @@ pub fn warm_start(
         features,
         labels,
         alpha,
+        last: Mutex::new(None),
     };
     let init = Array1::<f64>::zeros((features + 1) * labels);
     let solver = LBFGS::new(MoreThuenteLineSearch::new(), 10)
