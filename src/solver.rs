@@ -14,6 +14,9 @@ use argmin::solver::quasinewton::LBFGS;
 use ndarray::{Array1, Array2};
 use std::sync::Mutex;
 
+/// A point, the loss there and the gradient there.
+type Evaluation = (Array1<f64>, f64, Array1<f64>);
+
 /// The multinomial logistic objective over sparse rows.
 struct SparseProblem<'a> {
     rows: &'a [SparseVec],
@@ -23,7 +26,7 @@ struct SparseProblem<'a> {
     alpha: f64,
     /// The last point evaluated, its loss and gradient: the solver asks for the loss
     /// and then the gradient at the same point, and one pass gives both.
-    last: Mutex<Option<(Array1<f64>, f64, Array1<f64>)>>,
+    last: Mutex<Option<Evaluation>>,
 }
 
 impl SparseProblem<'_> {
@@ -80,10 +83,8 @@ impl SparseProblem<'_> {
     /// The loss and gradient at `w`, from the last evaluation when it was at `w`.
     fn cost_and_gradient(&self, w: &Array1<f64>) -> (f64, Array1<f64>) {
         let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((at, cost, grad)) = last.as_ref() {
-            if at == w {
-                return (*cost, grad.clone());
-            }
+        if let Some((_, cost, grad)) = last.as_ref().filter(|(at, _, _)| at == w) {
+            return (*cost, grad.clone());
         }
         let mut grad = Array1::zeros(w.len());
         let cost = self.evaluate(w, Some(&mut grad));
@@ -174,6 +175,7 @@ mod tests {
             features: 3,
             labels: 3,
             alpha: 0.5,
+            last: Mutex::new(None),
         };
         let w: Array1<f64> = (0..12).map(|i| (i as f64 * 0.37).sin() * 0.5).collect();
         let mut g = Array1::zeros(12);
