@@ -50,7 +50,7 @@ def main():
     texts, labels = load(train_csv)
     test_texts, test_labels = load(test_csv)
     pipe = make_pipeline(
-        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2, max_features=5000),
+        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2, max_features=20000),
         LogisticRegression(max_iter=1000, C=1.0),
     )
     t = time.perf_counter()
@@ -71,7 +71,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         model = os.path.join(tmp, "m.json")
         t = time.perf_counter()
-        subprocess.run([binary, "train", train_csv, "-o", model], check=True, capture_output=True)
+        subprocess.run([binary, "train", train_csv, "-o", model, "--prior", "none=1.5"], check=True, capture_output=True)
         train = time.perf_counter() - t
         out = subprocess.run([binary, "eval", "--model", model, test_csv, "--json"],
                              check=True, capture_output=True, text=True).stdout
