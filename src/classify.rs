@@ -205,22 +205,23 @@ fn classify_doc(
 ) {
     let none = model.label_index(NONE_LABEL);
     let mut features = SparseVec::default();
+    let mut scores = Vec::with_capacity(model.labels().len());
     let mut number = 0;
     let mut handle = |start: usize, end: usize, sentence: &str| {
         number += 1;
         model
             .featurizer()
             .transform_into(scratch, sentence, &mut features);
-        let p = model.predict_features(&features);
-        let confidence = p.confidence();
-        let is_none = Some(p.label) == none || confidence < filter.min_confidence;
+        let best = model.predict_into(&features, &mut scores);
+        let confidence = scores[best];
+        let is_none = Some(best) == none || confidence < filter.min_confidence;
         if !filter.all && is_none {
             return;
         }
-        let label = if is_none && Some(p.label) != none {
+        let label = if is_none && Some(best) != none {
             NONE_LABEL.to_string()
         } else {
-            model.labels()[p.label].clone()
+            model.labels()[best].clone()
         };
         rows.push(Row {
             file: name.to_string(),
@@ -231,7 +232,12 @@ fn classify_doc(
             text: sentence.to_string(),
             label,
             confidence,
-            scores: model.labels().iter().cloned().zip(p.scores).collect(),
+            scores: model
+                .labels()
+                .iter()
+                .cloned()
+                .zip(scores.iter().copied())
+                .collect(),
         });
     };
     if split {

@@ -348,19 +348,24 @@ impl Classifier {
 
     /// Predicts from a sparse feature vector, priors applied.
     pub fn predict_features(&self, x: &SparseVec) -> Prediction {
-        let mut logits: Vec<f32> = self
-            .intercepts
-            .iter()
-            .zip(&self.log_priors)
-            .map(|(b, p)| b + p)
-            .collect();
-        self.accumulate(x, &mut logits);
-        softmax(&mut logits);
-        let label = argmax(&logits);
-        Prediction {
-            label,
-            scores: logits,
-        }
+        let mut scores = Vec::with_capacity(self.labels.len());
+        let label = self.predict_into(x, &mut scores);
+        Prediction { label, scores }
+    }
+
+    /// Like [`Classifier::predict_features`], writing the probabilities into `scores`
+    /// (reusing its buffer) and returning the index of the most probable label.
+    pub fn predict_into(&self, x: &SparseVec, scores: &mut Vec<f32>) -> usize {
+        scores.clear();
+        scores.extend(
+            self.intercepts
+                .iter()
+                .zip(&self.log_priors)
+                .map(|(b, p)| b + p),
+        );
+        self.accumulate(x, scores);
+        softmax(scores);
+        argmax(scores)
     }
 
     /// Predicts the label of one sentence.

@@ -369,7 +369,7 @@ impl Analyzer {
             key,
         } = self;
         Self::raw_terms(tokenizer, options.negation, word, key, text, |raw| {
-            if let Some(&v) = cache.0.get(raw) {
+            if let Some(v) = cache.get(raw) {
                 emit(v);
                 return;
             }
@@ -377,10 +377,7 @@ impl Analyzer {
                 Some(s) => resolve(s.stem_uncached(raw).as_ref()),
                 None => resolve(raw),
             };
-            if cache.0.len() >= WORD_CACHE_LIMIT {
-                cache.0.clear();
-            }
-            cache.0.insert(raw.into(), v);
+            cache.insert(raw, v);
             emit(v);
         });
     }
@@ -394,12 +391,76 @@ impl Analyzer {
 }
 
 /// Remembers what each word (before stemming) resolved to; see [`Analyzer::analyze_cached`].
+///
+/// Short words (nearly all) are keyed inline, so a lookup hashes and compares a few
+/// machine words without following a pointer.
 #[derive(Debug)]
-pub struct WordCache<V>(rustc_hash::FxHashMap<Box<str>, V>);
+pub struct WordCache<V> {
+    short: rustc_hash::FxHashMap<ShortKey, V>,
+    long: rustc_hash::FxHashMap<Box<str>, V>,
+}
+
+/// A word of at most 23 bytes: its length, then its bytes, zero-padded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct ShortKey([u64; 3]);
+
+impl ShortKey {
+    fn new(word: &str) -> Option<ShortKey> {
+        let bytes = word.as_bytes();
+        if bytes.len() > 23 {
+            return None;
+        }
+        let mut buf = [0u8; 24];
+        buf[0] = bytes.len() as u8;
+        buf[1..=bytes.len()].copy_from_slice(bytes);
+        let word =
+            |i: usize| u64::from_le_bytes(buf[i * 8..i * 8 + 8].try_into().unwrap_or([0; 8]));
+        Some(ShortKey([word(0), word(1), word(2)]))
+    }
+}
+
+impl<V: Copy> WordCache<V> {
+    /// What `word` resolved to, if it was seen before.
+    pub fn get(&self, word: &str) -> Option<V> {
+        match ShortKey::new(word) {
+            Some(k) => self.short.get(&k).copied(),
+            None => self.long.get(word).copied(),
+        }
+    }
+
+    /// Remembers what `word` resolved to (starting over past a size limit).
+    pub fn insert(&mut self, word: &str, value: V) {
+        if self.len() >= WORD_CACHE_LIMIT {
+            self.short.clear();
+            self.long.clear();
+        }
+        match ShortKey::new(word) {
+            Some(k) => {
+                self.short.insert(k, value);
+            }
+            None => {
+                self.long.insert(word.into(), value);
+            }
+        }
+    }
+
+    /// How many words are remembered.
+    pub fn len(&self) -> usize {
+        self.short.len() + self.long.len()
+    }
+
+    /// Whether no word is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
 
 impl<V> Default for WordCache<V> {
     fn default() -> Self {
-        WordCache(rustc_hash::FxHashMap::default())
+        WordCache {
+            short: rustc_hash::FxHashMap::default(),
+            long: rustc_hash::FxHashMap::default(),
+        }
     }
 }
 
@@ -466,6 +527,21 @@ mod tests {
             a.terms("They haven't agreed"),
             vec!["they", "haven't", "NOT_agreed"]
         );
+    }
+
+    #[test]
+    fn word_cache_keys_short_and_long_words_exactly() {
+        let mut c = WordCache::default();
+        let long = "internationalisationalizations";
+        c.insert("deny", 1u32);
+        c.insert("denying", 2);
+        c.insert(long, 3);
+        assert_eq!(c.get("deny"), Some(1));
+        assert_eq!(c.get("denying"), Some(2));
+        assert_eq!(c.get("den"), None);
+        assert_eq!(c.get(long), Some(3));
+        assert_eq!(c.get(&long[..long.len() - 1]), None);
+        assert_eq!(c.len(), 3);
     }
 
     #[test]
