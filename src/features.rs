@@ -104,6 +104,8 @@ pub struct Featurizer {
     idf: Vec<f32>,
     terms: FxHashMap<String, u32>,
     index: FxHashMap<u64, u32>,
+    /// The unigram feature of each term id (`UNKNOWN` when the term is not one).
+    unigrams: Vec<u32>,
     cues: Option<CueMatcher>,
 }
 
@@ -235,6 +237,12 @@ impl Featurizer {
                 return Err(Error::Params(format!("feature {name:?} appears twice")));
             }
         }
+        let mut unigrams = vec![UNKNOWN; terms.len()];
+        for (slot, id) in unigrams.iter_mut().zip(0u32..) {
+            if let Some(&fid) = index.get(&pack(&[id])) {
+                *slot = fid;
+            }
+        }
         Ok(Featurizer {
             cues: options.cues.then(|| CueMatcher::new(options.analyzer.stem)),
             options,
@@ -242,6 +250,7 @@ impl Featurizer {
             idf,
             terms,
             index,
+            unigrams,
         })
     }
 
@@ -325,6 +334,16 @@ impl Featurizer {
             });
         }
         for n in self.options.ngram_min..=self.options.ngram_max {
+            if n == 1 {
+                // Unigrams: a direct table from term id to feature id, no hashing.
+                counts.extend(
+                    ids.iter()
+                        .filter_map(|&id| self.unigrams.get(id as usize))
+                        .filter(|&&fid| fid != UNKNOWN)
+                        .map(|&fid| (fid, 1)),
+                );
+                continue;
+            }
             for w in ids.windows(n) {
                 if w.contains(&UNKNOWN) {
                     continue;
