@@ -650,12 +650,13 @@ mod tests {
     fn sparse_scores_match_linfa() {
         let data = toy();
         let params = small_params();
+        let labels = data.label_set();
         let f = Featurizer::fit(&params.featurizer, &data.texts).unwrap();
         let x = f.to_dense(&f.transform_batch(&data.texts));
         let y: Array1<usize> = data
             .labels
             .iter()
-            .map(|l| data.label_set().binary_search(l).unwrap())
+            .map(|l| labels.binary_search(l).unwrap())
             .collect();
         let fitted = MultiLogisticRegression::<f32>::default()
             .alpha(params.alpha as f32)
@@ -664,11 +665,30 @@ mod tests {
             .fit(&Dataset::new(x.clone(), y))
             .unwrap();
         let linfa_probs = fitted.predict_probabilities(&x);
-        let m = Classifier::train(&data, &params, &()).unwrap();
-        for (i, t) in data.texts.iter().enumerate() {
-            let ours = m.raw_probabilities(&m.featurizer().transform(t));
+        // The same fitted coefficients, scored from sparse features.
+        let m = Classifier::from_linfa(f, labels, &fitted, &data, &params).unwrap();
+        let batch: Vec<Vec<f32>> = data
+            .texts
+            .iter()
+            .map(|t| m.raw_probabilities(&m.featurizer().transform(t)))
+            .collect();
+        for (i, ours) in batch.iter().enumerate() {
             for c in 0..3 {
-                assert!((ours[c] - linfa_probs[[i, c]]).abs() < 1e-4);
+                assert!(
+                    (ours[c] - linfa_probs[[i, c]]).abs() < 1e-5,
+                    "row {i} label {c}"
+                );
+            }
+        }
+        // And a model trained by `Classifier::train` reaches the same optimum.
+        let trained = Classifier::train(&data, &params, &()).unwrap();
+        for (i, t) in data.texts.iter().enumerate() {
+            let p = trained.raw_probabilities(&trained.featurizer().transform(t));
+            for c in 0..3 {
+                assert!(
+                    (p[c] - linfa_probs[[i, c]]).abs() < 1e-3,
+                    "row {i} label {c}"
+                );
             }
         }
     }
