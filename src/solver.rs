@@ -130,7 +130,16 @@ pub fn warm_start(
         alpha,
         last: Mutex::new(None),
     };
-    let init = Array1::<f64>::zeros((features + 1) * labels);
+    // Start from the class frequencies: zero weights, intercepts at the centred log priors.
+    let mut init = Array1::<f64>::zeros((features + 1) * labels);
+    let mut counts = vec![1.0f64; labels];
+    for &t in targets {
+        counts[t] += 1.0;
+    }
+    let mean_log = counts.iter().map(|c| c.ln()).sum::<f64>() / labels as f64;
+    for (c, n) in counts.iter().enumerate() {
+        init[features * labels + c] = n.ln() - mean_log;
+    }
     let solver = LBFGS::new(MoreThuenteLineSearch::new(), 10)
         .with_tolerance_grad(tolerance)
         .and_then(|s| s.with_tolerance_cost(0.0))
