@@ -298,11 +298,6 @@ impl CueMatcher {
         }
     }
 
-    /// Notes the family of one term, if it has one.
-    pub fn observe(&self, term: &str, flags: &mut CueFlags) {
-        Self::mark(flags, self.family(term));
-    }
-
     /// Calls `emit` with the name of each cue the flags hold.
     pub fn emit(&self, flags: &CueFlags, mut emit: impl FnMut(&str)) {
         let found = &flags.0;
@@ -334,7 +329,7 @@ impl CueMatcher {
     pub fn matches<'t>(&self, terms: impl IntoIterator<Item = &'t str>, emit: impl FnMut(&str)) {
         let mut flags = Self::flags();
         for t in terms {
-            self.observe(t, &mut flags);
+            Self::mark(&mut flags, self.family(t));
         }
         self.emit(&flags, emit);
     }

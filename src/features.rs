@@ -129,22 +129,28 @@ impl Featurizer {
         let mut df: HashMap<u64, (u32, Vec<u32>)> = HashMap::new();
         let mut doc_keys: Vec<u64> = Vec::new();
         let mut ids: Vec<u32> = Vec::new();
+        let mut cache = WordCache::default();
         for text in texts {
             ids.clear();
             let mut overflow = false;
             let mut flags = CueMatcher::flags();
-            analyzer.analyze(text.as_ref(), |t| {
-                if let Some(m) = &matcher {
-                    m.observe(t, &mut flags);
-                }
-                let next = names.len() as u32;
-                let id = *term_ids.entry(t.to_string()).or_insert_with(|| {
-                    names.push(t.to_string());
-                    next
-                });
-                overflow |= id > MAX_TERMS;
-                ids.push(id);
-            });
+            analyzer.analyze_cached(
+                text.as_ref(),
+                &mut cache,
+                |t| {
+                    let next = names.len() as u32;
+                    let id = *term_ids.entry(t.to_string()).or_insert_with(|| {
+                        names.push(t.to_string());
+                        next
+                    });
+                    (id, matcher.as_ref().map_or(NO_FAMILY, |m| m.family(t)))
+                },
+                |(id, family)| {
+                    CueMatcher::mark(&mut flags, family);
+                    overflow |= id > MAX_TERMS;
+                    ids.push(id);
+                },
+            );
             if overflow {
                 return Err(Error::Data(format!(
                     "the training data has more than {MAX_TERMS} distinct terms; train on less text"

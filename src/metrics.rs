@@ -145,13 +145,13 @@ impl Report {
 
     /// A plain-text table: per-label scores, averages and the confusion matrix.
     pub fn to_table(&self) -> String {
-        let width = self
+        let longest = self
             .confusion_labels
             .iter()
             .map(|l| l.len())
             .max()
-            .unwrap_or(5)
-            .max(12);
+            .unwrap_or(0);
+        let width = longest.max(12);
         let mut s = format!(
             "{:<width$} {:>9} {:>9} {:>9} {:>9}\n",
             "label", "precision", "recall", "f1", "support"
@@ -170,13 +170,7 @@ impl Report {
         s += &format!("{:<width$} {:>9.3}\n", "macro F1", self.macro_f1);
         s += &format!("{:<width$} {:>9.3}\n", "weighted F1", self.weighted_f1);
         s += "\nconfusion (rows: true label, columns: predicted)\n";
-        let cw = self
-            .confusion_labels
-            .iter()
-            .map(|l| l.len())
-            .max()
-            .unwrap_or(4)
-            .max(6);
+        let cw = longest.max(6);
         s += &format!("{:<width$}", "");
         for l in &self.confusion_labels {
             s += &format!(" {l:>cw$}");

@@ -1,7 +1,7 @@
 //! Text analysis: a tokenizer followed by small filters, each with one job.
 //!
 //! [`Tokenizer`] cuts a sentence into lowercase words, numbers and punctuation;
-//! [`NegationFilter`] prefixes words in the scope of a negation with `NOT_`;
+//! [`NegationFilter`] marks the words in the scope of a negation for a `NOT_` prefix;
 //! [`StemFilter`] reduces words to their English Snowball stems. [`Analyzer`]
 //! chains them as the featurizer's options say.
 
@@ -168,9 +168,13 @@ impl Tokenizer {
     }
 }
 
-/// Marks the words after a negation, up to the next clause punctuation, with [`NEGATED`].
+/// Tracks negation scope over a token stream: the words after a negator, up to the
+/// next clause punctuation, take the [`NEGATED`] prefix.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct NegationFilter;
+pub struct NegationFilter {
+    enabled: bool,
+    active: bool,
+}
 
 /// Whether a lowercase word opens a negation scope.
 pub fn is_negator(word: &str) -> bool {
@@ -184,16 +188,26 @@ pub fn is_negator(word: &str) -> bool {
 }
 
 impl NegationFilter {
-    /// Rewrites `tokens` in place.
-    pub fn apply(&self, tokens: &mut [Token]) {
-        let mut negated = false;
-        for t in tokens.iter_mut() {
-            match t.kind {
-                TokenKind::Punct => negated = false,
-                TokenKind::Word if is_negator(&t.text) => negated = true,
-                _ if negated => t.text.insert_str(0, NEGATED),
-                _ => {}
+    /// A filter that marks negation scopes, or (when `enabled` is false) never does.
+    pub fn new(enabled: bool) -> Self {
+        NegationFilter {
+            enabled,
+            active: false,
+        }
+    }
+
+    /// Feeds the next token; returns whether it takes the negation prefix.
+    pub fn negates(&mut self, kind: TokenKind, token: &str) -> bool {
+        match kind {
+            TokenKind::Punct => {
+                self.active = false;
+                false
             }
+            TokenKind::Word if self.enabled && is_negator(token) => {
+                self.active = true;
+                false
+            }
+            _ => self.active,
         }
     }
 }
@@ -236,17 +250,6 @@ impl StemFilter {
         match word.strip_prefix(NEGATED) {
             Some(bare) => std::borrow::Cow::Owned(format!("{NEGATED}{}", self.stemmer.stem(bare))),
             None => self.stemmer.stem(word),
-        }
-    }
-
-    /// Stems every word token in place.
-    pub fn apply(&mut self, tokens: &mut [Token]) {
-        for t in tokens.iter_mut().filter(|t| t.kind == TokenKind::Word) {
-            let stem = self.stem(&t.text);
-            if stem != t.text {
-                t.text.clear();
-                t.text.push_str(stem);
-            }
         }
     }
 }
@@ -299,38 +302,10 @@ impl Analyzer {
         self.options
     }
 
-    /// Calls `f` with each term of `text` before stemming: lowercase words and
-    /// numbers, with the negation prefix where it applies (punctuation dropped).
-    fn raw_terms(
-        tokenizer: &Tokenizer,
-        negation: bool,
-        word: &mut String,
-        key: &mut String,
-        text: &str,
-        mut f: impl FnMut(&str),
-    ) {
-        let mut negated = false;
-        tokenizer.for_each(text, word, |kind, tok| {
-            if kind == TokenKind::Punct {
-                negated = false;
-                return;
-            }
-            if negation && kind == TokenKind::Word && is_negator(tok) {
-                negated = true;
-                f(tok);
-            } else if negated {
-                key.clear();
-                key.push_str(NEGATED);
-                key.push_str(tok);
-                f(key);
-            } else {
-                f(tok);
-            }
-        });
-    }
-
-    /// Calls `emit` with each term of `text` (words and numbers, punctuation dropped).
-    pub fn analyze(&mut self, text: &str, mut emit: impl FnMut(&str)) {
+    /// Calls `f` with each term of `text` before stemming (lowercase words and
+    /// numbers, with the negation prefix where it applies; punctuation dropped) and
+    /// the stem filter, if the analyzer stems.
+    fn raw_terms(&mut self, text: &str, mut f: impl FnMut(&str, &mut Option<StemFilter>)) {
         let Analyzer {
             options,
             tokenizer,
@@ -338,17 +313,25 @@ impl Analyzer {
             word,
             key,
         } = self;
-        Self::raw_terms(
-            tokenizer,
-            options.negation,
-            word,
-            key,
-            text,
-            |raw| match stemmer {
-                Some(s) => emit(s.stem(raw)),
-                None => emit(raw),
-            },
-        );
+        let mut negation = NegationFilter::new(options.negation);
+        tokenizer.for_each(text, word, |kind, tok| {
+            if negation.negates(kind, tok) {
+                key.clear();
+                key.push_str(NEGATED);
+                key.push_str(tok);
+                f(key, stemmer);
+            } else if kind != TokenKind::Punct {
+                f(tok, stemmer);
+            }
+        });
+    }
+
+    /// Calls `emit` with each term of `text` (words and numbers, punctuation dropped).
+    pub fn analyze(&mut self, text: &str, mut emit: impl FnMut(&str)) {
+        self.raw_terms(text, |raw, stemmer| match stemmer {
+            Some(s) => emit(s.stem(raw)),
+            None => emit(raw),
+        });
     }
 
     /// Like [`Analyzer::analyze`], but maps each term through `resolve` once per distinct
@@ -361,14 +344,7 @@ impl Analyzer {
         mut resolve: impl FnMut(&str) -> V,
         mut emit: impl FnMut(V),
     ) {
-        let Analyzer {
-            options,
-            tokenizer,
-            stemmer,
-            word,
-            key,
-        } = self;
-        Self::raw_terms(tokenizer, options.negation, word, key, text, |raw| {
+        self.raw_terms(text, |raw, stemmer| {
             if let Some(v) = cache.get(raw) {
                 emit(v);
                 return;
