@@ -87,6 +87,33 @@ fn pack(ids: &[u32]) -> u64 {
         .fold(0u64, |key, &id| (key << TERM_BITS) | (id as u64 + 1))
 }
 
+/// A set of n-gram keys that answers "maybe" or "certainly not", in 32 KiB.
+#[derive(Debug, Clone)]
+struct NgramFilter(Vec<u64>);
+
+impl NgramFilter {
+    const BITS: u32 = 18;
+
+    fn new() -> NgramFilter {
+        NgramFilter(vec![0; 1 << (Self::BITS - 6)])
+    }
+
+    fn slot(key: u64) -> (usize, u64) {
+        let h = key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::BITS);
+        ((h >> 6) as usize, 1 << (h & 63))
+    }
+
+    fn insert(&mut self, key: u64) {
+        let (i, bit) = Self::slot(key);
+        self.0[i] |= bit;
+    }
+
+    fn may_contain(&self, key: u64) -> bool {
+        let (i, bit) = Self::slot(key);
+        self.0[i] & bit != 0
+    }
+}
+
 /// A sparse feature vector: sorted feature ids and their values.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SparseVec {
@@ -106,6 +133,9 @@ pub struct Featurizer {
     index: FxHashMap<u64, u32>,
     /// The unigram feature of each term id (`UNKNOWN` when the term is not one).
     unigrams: Vec<u32>,
+    /// A one-hash Bloom filter over the longer n-gram keys: most word pairs in new text
+    /// are not features, and this small bitset rules them out without probing `index`.
+    ngram_filter: NgramFilter,
     cues: Option<CueMatcher>,
 }
 
@@ -115,7 +145,7 @@ pub struct Scratch {
     analyzer: Analyzer,
     cache: WordCache<(u32, u8)>,
     ids: Vec<u32>,
-    counts: Vec<(u32, u32)>,
+    fids: Vec<u32>,
 }
 
 impl Featurizer {
@@ -243,6 +273,10 @@ impl Featurizer {
                 return Err(Error::Params(format!("feature {name:?} appears twice")));
             }
         }
+        let mut ngram_filter = NgramFilter::new();
+        for &key in index.keys().filter(|&&k| k >> TERM_BITS != 0) {
+            ngram_filter.insert(key);
+        }
         let mut unigrams = vec![UNKNOWN; terms.len()];
         for (slot, id) in unigrams.iter_mut().zip(0u32..) {
             if let Some(&fid) = index.get(&pack(&[id])) {
@@ -257,6 +291,7 @@ impl Featurizer {
             terms,
             index,
             unigrams,
+            ngram_filter,
         })
     }
 
@@ -291,7 +326,7 @@ impl Featurizer {
             analyzer: Analyzer::new(self.options.analyzer),
             cache: WordCache::default(),
             ids: Vec::new(),
-            counts: Vec::new(),
+            fids: Vec::new(),
         }
     }
 
@@ -313,10 +348,10 @@ impl Featurizer {
             analyzer,
             cache,
             ids,
-            counts,
+            fids,
         } = scratch;
         ids.clear();
-        counts.clear();
+        fids.clear();
         let terms = &self.terms;
         let mut flags: CueFlags = CueMatcher::flags();
         let cues = self.cues.as_ref();
@@ -335,18 +370,17 @@ impl Featurizer {
         if let Some(m) = cues {
             m.emit(&flags, |cue| {
                 if let Some(&fid) = terms.get(cue).and_then(|&id| self.index.get(&pack(&[id]))) {
-                    counts.push((fid, 1));
+                    fids.push(fid);
                 }
             });
         }
         for n in self.options.ngram_min..=self.options.ngram_max {
             if n == 1 {
                 // Unigrams: a direct table from term id to feature id, no hashing.
-                counts.extend(
+                fids.extend(
                     ids.iter()
                         .filter_map(|&id| self.unigrams.get(id as usize))
-                        .filter(|&&fid| fid != UNKNOWN)
-                        .map(|&fid| (fid, 1)),
+                        .filter(|&&fid| fid != UNKNOWN),
                 );
                 continue;
             }
@@ -354,23 +388,22 @@ impl Featurizer {
                 if w.contains(&UNKNOWN) {
                     continue;
                 }
-                if let Some(&fid) = self.index.get(&pack(w)) {
-                    counts.push((fid, 1));
+                let key = pack(w);
+                if !self.ngram_filter.may_contain(key) {
+                    continue;
+                }
+                if let Some(&fid) = self.index.get(&key) {
+                    fids.push(fid);
                 }
             }
         }
-        counts.sort_unstable_by_key(|c| c.0);
-        counts.dedup_by(|next, first| {
-            if next.0 == first.0 {
-                first.1 += next.1;
-                true
-            } else {
-                false
-            }
-        });
+        fids.sort_unstable();
         out.indices.clear();
         out.values.clear();
-        for &(fid, count) in counts.iter() {
+        let mut rest = fids.as_slice();
+        while let Some(&fid) = rest.first() {
+            let count = rest.iter().take_while(|&&f| f == fid).count();
+            rest = &rest[count..];
             let value = match self.options.weighting {
                 Weighting::Tfidf => (1.0 + (count as f32).ln()) * self.idf[fid as usize],
                 Weighting::Binary => 1.0,

@@ -128,11 +128,8 @@ impl Tokenizer {
         }
         buf.clear();
         if ascii {
-            buf.extend(
-                bytes[start..end]
-                    .iter()
-                    .map(|b| b.to_ascii_lowercase() as char),
-            );
+            buf.push_str(&text[start..end]);
+            buf.make_ascii_lowercase();
         } else {
             for c in text[start..end].chars() {
                 if is_apostrophe(c) {
@@ -376,7 +373,8 @@ pub struct WordCache<V> {
     long: rustc_hash::FxHashMap<Box<str>, V>,
 }
 
-/// A word of at most 23 bytes: its length, then its bytes, zero-padded.
+/// A word of at most 23 bytes: its bytes little-endian in three words, zero-padded,
+/// with the length in the last byte.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct ShortKey([u64; 3]);
 
@@ -386,12 +384,23 @@ impl ShortKey {
         if bytes.len() > 23 {
             return None;
         }
-        let mut buf = [0u8; 24];
-        buf[0] = bytes.len() as u8;
-        buf[1..=bytes.len()].copy_from_slice(bytes);
-        let word =
-            |i: usize| u64::from_le_bytes(buf[i * 8..i * 8 + 8].try_into().unwrap_or([0; 8]));
-        Some(ShortKey([word(0), word(1), word(2)]))
+        // Whole 8-byte chunks load directly; the tail is shifted in byte by byte, so
+        // the key never goes through memory (no store-to-load stall).
+        let mut key = [0u64; 3];
+        let mut chunks = bytes.chunks_exact(8);
+        let mut i = 0;
+        for chunk in chunks.by_ref() {
+            key[i] = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            i += 1;
+        }
+        let tail = chunks
+            .remainder()
+            .iter()
+            .rev()
+            .fold(0u64, |acc, &b| (acc << 8) | b as u64);
+        key[i] |= tail;
+        key[2] |= (bytes.len() as u64) << 56;
+        Some(ShortKey(key))
     }
 }
 
@@ -518,6 +527,22 @@ mod tests {
         assert_eq!(c.get(long), Some(3));
         assert_eq!(c.get(&long[..long.len() - 1]), None);
         assert_eq!(c.len(), 3);
+    }
+
+    #[test]
+    fn word_cache_tells_apart_every_prefix_length() {
+        // Every prefix of a 30-byte word, and each with a trailing zero byte, is its
+        // own key: lengths around the 8, 16 and 23 byte boundaries included.
+        let word = "abcdefghijklmnopqrstuvwxyz0123";
+        let mut c = WordCache::default();
+        for n in 0..=word.len() {
+            c.insert(&word[..n], n);
+        }
+        for n in 0..=word.len() {
+            assert_eq!(c.get(&word[..n]), Some(n), "prefix of {n} bytes");
+            assert_eq!(c.get(&format!("{}\0", &word[..n])), None);
+        }
+        assert_eq!(c.len(), word.len() + 1);
     }
 
     #[test]
