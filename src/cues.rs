@@ -3,10 +3,7 @@
 //! Bag-of-words features learn each word on its own; a cue family pools the
 //! synonyms of one speech act ("accuse", "blame", "allege"...) into one feature, so
 //! that a rare synonym still counts, and pairs them with reporting and future cues
-//! ("said", "will") that turn a word into a claim someone makes. Clause cues say
-//! where a claim word sits: in the main clause, or just after a linking word
-//! ("expelled diplomats *over their alleged* spying", which reports an expulsion),
-//! and which claim family the sentence names first.
+//! ("said", "will") that turn a word into a claim someone makes.
 
 use crate::text::NEGATED;
 use rust_stemmers::{Algorithm, Stemmer};
@@ -221,43 +218,10 @@ const FAMILIES: &[(&str, &[&str])] = &[
             "will", "would", "'ll", "shall", "going", "ready", "vowed", "intends",
         ],
     ),
-    (
-        "link",
-        &[
-            "after",
-            "over",
-            "amid",
-            "following",
-            "into",
-            "for",
-            "despite",
-            "since",
-            "when",
-            "because",
-            "while",
-            "as",
-            "who",
-            "which",
-            "whom",
-            "whose",
-            "against",
-            "about",
-            "of",
-            "before",
-        ],
-    ),
 ];
-
-/// How many words after a linking word ("after", "over", "who"...) a claim cue counts
-/// as subordinate: "expelled diplomats over their alleged spying" reports an expulsion.
-const LINK_REACH: u8 = 3;
 
 /// Claim families that are also paired with the reporting and future cues.
 const PAIRED: &[&str] = &["accuse", "deny", "threat", "offer"];
-
-/// Families that are emitted as features of their own (the linking words only shape
-/// the clause cues).
-const EMITTED: usize = 6;
 
 /// Finds the cue families in a sentence's terms.
 #[derive(Clone)]
@@ -298,21 +262,20 @@ impl CueMatcher {
 
     /// Every cue feature name this matcher can emit.
     pub fn names() -> Vec<String> {
-        let mut out: Vec<String> = FAMILIES[..EMITTED]
+        let mut out: Vec<String> = FAMILIES
             .iter()
             .map(|(f, _)| format!("{CUE_PREFIX}{f}"))
             .collect();
         for p in PAIRED {
-            for suffix in ["_report", "_future", "_main", "_linked", "_first"] {
-                out.push(format!("{CUE_PREFIX}{p}{suffix}"));
-            }
+            out.push(format!("{CUE_PREFIX}{p}_report"));
+            out.push(format!("{CUE_PREFIX}{p}_future"));
         }
         out
     }
 
-    /// Fresh flags for one sentence, for [`CueMatcher::mark`].
+    /// Fresh flags for [`CueMatcher::observe`], one per family.
     pub fn flags() -> CueFlags {
-        CueFlags::default()
+        CueFlags([false; FAMILIES.len()])
     }
 
     /// The family of a term ([`NO_FAMILY`] when it has none or is negated), for
@@ -328,33 +291,20 @@ impl CueMatcher {
         found.map_or(NO_FAMILY, |&i| i as u8)
     }
 
-    /// Notes the family of the sentence's next term, as [`CueMatcher::family`] found it
-    /// ([`NO_FAMILY`] included: it moves the clause position on).
+    /// Notes a family found by [`CueMatcher::family`].
     pub fn mark(flags: &mut CueFlags, family: u8) {
-        let i = family as usize;
-        flags.since_link = flags.since_link.saturating_add(1);
-        let Some(f) = flags.found.get_mut(i) else {
-            return;
-        };
-        *f = true;
-        if i < PAIRED.len() {
-            let linked = flags.since_link <= LINK_REACH;
-            flags.clause[i] |= if linked { LINKED } else { MAIN };
-            if flags.first.is_none() {
-                flags.first = Some(family);
-            }
-        } else if FAMILIES[i].0 == "link" {
-            flags.since_link = 0;
+        if let Some(f) = flags.0.get_mut(family as usize) {
+            *f = true;
         }
     }
 
     /// Calls `emit` with the name of each cue the flags hold.
     pub fn emit(&self, flags: &CueFlags, mut emit: impl FnMut(&str)) {
-        let found = &flags.found;
+        let found = &flags.0;
         let family = |name: &str| FAMILIES.iter().position(|(f, _)| *f == name);
         let (report, future) = (family("report"), family("future"));
         let mut name = String::with_capacity(24);
-        for (i, (f, _)) in FAMILIES[..EMITTED].iter().enumerate() {
+        for (i, (f, _)) in FAMILIES.iter().enumerate() {
             if !found[i] {
                 continue;
             }
@@ -362,22 +312,16 @@ impl CueMatcher {
             name.push_str(CUE_PREFIX);
             name.push_str(f);
             emit(&name);
-            if i >= PAIRED.len() {
-                continue;
-            }
-            let base = name.len();
-            let mut with = |suffix: &str, on: bool| {
-                if on {
-                    name.push_str(suffix);
-                    emit(&name);
-                    name.truncate(base);
+            if PAIRED.contains(f) {
+                for (other, suffix) in [(report, "_report"), (future, "_future")] {
+                    if other.is_some_and(|o| found[o]) {
+                        let base = name.len();
+                        name.push_str(suffix);
+                        emit(&name);
+                        name.truncate(base);
+                    }
                 }
-            };
-            with("_report", report.is_some_and(|o| found[o]));
-            with("_future", future.is_some_and(|o| found[o]));
-            with("_main", flags.clause[i] & MAIN != 0);
-            with("_linked", flags.clause[i] & LINKED != 0);
-            with("_first", flags.first == Some(i as u8));
+            }
         }
     }
 
@@ -391,31 +335,9 @@ impl CueMatcher {
     }
 }
 
-/// A claim cue seen in a main clause.
-const MAIN: u8 = 1;
-/// A claim cue seen just after a linking word.
-const LINKED: u8 = 2;
-
-/// What a sentence has shown so far: the cue families, where each claim family
-/// appeared (main clause or just after a linking word) and which came first.
+/// Which cue families a sentence has shown so far.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CueFlags {
-    found: [bool; FAMILIES.len()],
-    clause: [u8; PAIRED.len()],
-    first: Option<u8>,
-    since_link: u8,
-}
-
-impl Default for CueFlags {
-    fn default() -> Self {
-        CueFlags {
-            found: [false; FAMILIES.len()],
-            clause: [0; PAIRED.len()],
-            first: None,
-            since_link: u8::MAX,
-        }
-    }
-}
+pub struct CueFlags([bool; FAMILIES.len()]);
 
 #[cfg(test)]
 mod tests {
@@ -437,23 +359,11 @@ mod tests {
     fn families_fire_once_and_pair() {
         assert_eq!(
             cues("Kyiv accused Moscow, and blamed it again, officials said."),
-            vec![
-                "CUE_accuse",
-                "CUE_accuse_report",
-                "CUE_accuse_main",
-                "CUE_accuse_first",
-                "CUE_report"
-            ]
+            vec!["CUE_accuse", "CUE_accuse_report", "CUE_report"]
         );
         assert_eq!(
             cues("Beijing warned it would retaliate."),
-            vec![
-                "CUE_threat",
-                "CUE_threat_future",
-                "CUE_threat_main",
-                "CUE_threat_first",
-                "CUE_future"
-            ]
+            vec!["CUE_threat", "CUE_threat_future", "CUE_future"]
         );
     }
 
@@ -464,54 +374,13 @@ mod tests {
         m.matches(["officials", "accused", "and", "threatens"], |c| {
             out.push(c.to_string())
         });
-        assert_eq!(
-            out,
-            vec![
-                "CUE_accuse",
-                "CUE_accuse_main",
-                "CUE_accuse_first",
-                "CUE_threat",
-                "CUE_threat_main"
-            ]
-        );
+        assert_eq!(out, vec!["CUE_accuse", "CUE_threat"]);
     }
 
     #[test]
     fn negated_words_do_not_fire() {
         assert!(cues("He did not deny it").is_empty());
-        assert_eq!(
-            cues("They denied it"),
-            vec!["CUE_deny", "CUE_deny_main", "CUE_deny_first"]
-        );
-    }
-
-    #[test]
-    fn clause_cues_tell_main_from_linked() {
-        let linked = cues("Oslo expelled two diplomats over their alleged spying.");
-        assert!(
-            linked.contains(&"CUE_accuse_linked".to_string()),
-            "{linked:?}"
-        );
-        assert!(
-            !linked.contains(&"CUE_accuse_main".to_string()),
-            "{linked:?}"
-        );
-        let main = cues("Oslo accused two diplomats of spying.");
-        assert!(main.contains(&"CUE_accuse_main".to_string()), "{main:?}");
-        assert!(!main.contains(&"CUE_accuse_linked".to_string()), "{main:?}");
-        // The first claim family of the sentence is marked, and only it.
-        let both = cues("Minsk rejected the charge and warned of a response.");
-        assert!(both.contains(&"CUE_deny_first".to_string()), "{both:?}");
-        assert!(!both.contains(&"CUE_threat_first".to_string()), "{both:?}");
-    }
-
-    #[test]
-    fn family_table_matches_the_paired_and_emitted_ranges() {
-        for (i, p) in PAIRED.iter().enumerate() {
-            assert_eq!(FAMILIES[i].0, *p);
-        }
-        assert_eq!(FAMILIES[EMITTED].0, "link");
-        assert_eq!(FAMILIES.len(), EMITTED + 1);
+        assert_eq!(cues("They denied it"), vec!["CUE_deny"]);
     }
 
     #[test]
