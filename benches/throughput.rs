@@ -101,7 +101,17 @@ fn benches(c: &mut Criterion) {
             all: true,
             min_confidence: 0.0,
         };
-        b.iter(|| claimcat::classify::classify_article(&model, black_box(&article), filter).len())
+        // One scratch for every run, as `classify` keeps one per thread across articles.
+        let mut scratch = model.featurizer().scratch();
+        b.iter(|| {
+            claimcat::classify::classify_article_with(
+                &model,
+                &mut scratch,
+                black_box(&article),
+                filter,
+            )
+            .len()
+        })
     });
     g.finish();
 

@@ -176,11 +176,20 @@ pub const NONE_LABEL: &str = "none";
 
 /// Splits an article and labels every sentence, keeping those the filter asks for.
 pub fn classify_article(model: &Classifier, article: &Article, filter: Filter) -> Vec<Row> {
-    let mut scratch = model.featurizer().scratch();
+    classify_article_with(model, &mut model.featurizer().scratch(), article, filter)
+}
+
+/// Like [`classify_article`], reusing `scratch` (and the words it has cached) across articles.
+pub fn classify_article_with(
+    model: &Classifier,
+    scratch: &mut Scratch,
+    article: &Article,
+    filter: Filter,
+) -> Vec<Row> {
     let mut rows = Vec::new();
     classify_doc(
         model,
-        &mut scratch,
+        scratch,
         &article.name,
         None,
         &article.text,

@@ -1,6 +1,6 @@
 //! Checks of what ships: the corpus, the default model, and how it labels real and example articles.
 
-use claimcat::classify::{Filter, classify_article, decode_article};
+use claimcat::classify::{Filter, classify_article, classify_article_with, decode_article};
 use claimcat::metrics::Report;
 use claimcat::{Classifier, Columns, LabeledData};
 use std::collections::{BTreeMap, HashSet};
@@ -125,6 +125,35 @@ fn example_articles_are_labeled_right() {
         right >= 0.75,
         "only {right:.2} of the expected rows are right:\n{}",
         wrong.join("\n")
+    );
+}
+
+#[test]
+fn a_reused_scratch_labels_articles_as_a_fresh_one_does() {
+    let model = Classifier::builtin().unwrap();
+    let mut names: Vec<PathBuf> = std::fs::read_dir(repo("data/articles"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    names.sort();
+    let filter = Filter {
+        all: true,
+        min_confidence: 0.0,
+    };
+    let mut scratch = model.featurizer().scratch();
+    let mut sentences = 0;
+    // Twice over, so that the second pass runs entirely on cached words.
+    for path in names.iter().chain(&names) {
+        let art = decode_article(path.display().to_string(), std::fs::read(path).unwrap());
+        let fresh = classify_article(&model, &art, filter);
+        let reused = classify_article_with(&model, &mut scratch, &art, filter);
+        assert_eq!(fresh, reused, "{}", path.display());
+        sentences += fresh.len();
+    }
+    assert!(
+        sentences > 200,
+        "only {sentences} sentences in the example articles"
     );
 }
 
