@@ -12,6 +12,7 @@ use argmin::core::{CostFunction, Executor, Gradient, State};
 use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::LBFGS;
 use ndarray::{Array1, Array2};
+use rayon::prelude::*;
 use std::sync::Mutex;
 
 /// A point, the loss there and the gradient there.
@@ -27,20 +28,65 @@ struct SparseProblem<'a> {
     /// The last point evaluated, its loss and gradient: the solver asks for the loss
     /// and then the gradient at the same point, and one pass gives both.
     last: Mutex<Option<Evaluation>>,
+    /// One gradient buffer per block of rows, kept between evaluations.
+    blocks: Mutex<Vec<Vec<f64>>>,
 }
+
+/// How many past steps L-BFGS keeps: on 100,000 parameters, more history means
+/// fewer passes over the rows.
+const HISTORY: usize = 20;
+
+/// Rows per block of the loss and gradient sum. Blocks are summed in order, so the
+/// result is the same however many threads compute them.
+const BLOCK_ROWS: usize = 2048;
 
 impl SparseProblem<'_> {
     /// Computes the loss and, when `grad` is given, its gradient.
-    fn evaluate(&self, w: &Array1<f64>, mut grad: Option<&mut Array1<f64>>) -> f64 {
+    fn evaluate(&self, w: &Array1<f64>, grad: Option<&mut Array1<f64>>) -> f64 {
+        let w = w.as_slice().expect("parameters are contiguous");
+        let with_grad = grad.is_some();
+        let mut buffers = self.blocks.lock().unwrap_or_else(|e| e.into_inner());
+        let blocks = self.rows.len().div_ceil(BLOCK_ROWS);
+        buffers.resize_with(blocks, Vec::new);
+        let losses: Vec<f64> = buffers
+            .par_iter_mut()
+            .zip(self.rows.par_chunks(BLOCK_ROWS))
+            .zip(self.targets.par_chunks(BLOCK_ROWS))
+            .map(|((g, rows), targets)| {
+                g.clear();
+                if with_grad {
+                    g.resize(w.len(), 0.0);
+                }
+                self.block(w, rows, targets, g)
+            })
+            .collect();
+        let bias = self.features * self.labels;
+        let loss: f64 = losses.iter().sum();
+        let penalty: f64 = w[..bias].iter().map(|x| x * x).sum();
+        if let Some(g) = grad {
+            let g = g.as_slice_mut().expect("gradient is contiguous");
+            g.fill(0.0);
+            for block in buffers.iter() {
+                for (gc, b) in g.iter_mut().zip(block) {
+                    *gc += b;
+                }
+            }
+            for (gc, wc) in g[..bias].iter_mut().zip(&w[..bias]) {
+                *gc += self.alpha * wc;
+            }
+        }
+        loss + 0.5 * self.alpha * penalty
+    }
+
+    /// The summed log loss of some rows; its gradient (without the penalty) is added
+    /// into `g` unless `g` is empty.
+    fn block(&self, w: &[f64], rows: &[SparseVec], targets: &[usize], g: &mut [f64]) -> f64 {
         let k = self.labels;
         let bias = self.features * k;
-        let w = w.as_slice().expect("parameters are contiguous");
         let mut loss = 0.0;
         let mut logits = vec![0.0f64; k];
-        if let Some(g) = grad.as_deref_mut() {
-            g.fill(0.0);
-        }
-        for (row, &y) in self.rows.iter().zip(self.targets) {
+        let with_grad = !g.is_empty();
+        for (row, &y) in rows.iter().zip(targets) {
             logits.copy_from_slice(&w[bias..bias + k]);
             for (&f, &v) in row.indices.iter().zip(&row.values) {
                 let base = f as usize * k;
@@ -49,13 +95,17 @@ impl SparseProblem<'_> {
                 }
             }
             let max = logits.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-            let sum: f64 = logits.iter().map(|l| (l - max).exp()).sum();
-            let lse = max + sum.ln();
-            loss += lse - logits[y];
-            if let Some(g) = grad.as_deref_mut() {
-                let g = g.as_slice_mut().expect("gradient is contiguous");
+            let correct = logits[y];
+            let mut sum = 0.0;
+            for l in logits.iter_mut() {
+                *l = (*l - max).exp();
+                sum += *l;
+            }
+            loss += max + sum.ln() - correct;
+            if with_grad {
+                // The gradient of the row's loss in its logits: probabilities minus the target.
                 for (c, l) in logits.iter_mut().enumerate() {
-                    *l = (*l - lse).exp() - if c == y { 1.0 } else { 0.0 };
+                    *l = *l / sum - if c == y { 1.0 } else { 0.0 };
                 }
                 for (&f, &v) in row.indices.iter().zip(&row.values) {
                     let base = f as usize * k;
@@ -68,14 +118,7 @@ impl SparseProblem<'_> {
                 }
             }
         }
-        let penalty: f64 = w[..bias].iter().map(|x| x * x).sum();
-        if let Some(g) = grad {
-            let g = g.as_slice_mut().expect("gradient is contiguous");
-            for (gc, wc) in g[..bias].iter_mut().zip(&w[..bias]) {
-                *gc += self.alpha * wc;
-            }
-        }
-        loss + 0.5 * self.alpha * penalty
+        loss
     }
 }
 
@@ -129,6 +172,7 @@ pub fn warm_start(
         labels,
         alpha,
         last: Mutex::new(None),
+        blocks: Mutex::new(Vec::new()),
     };
     // Start from the class frequencies: zero weights, intercepts at the centred log priors.
     let mut init = Array1::<f64>::zeros((features + 1) * labels);
@@ -140,7 +184,7 @@ pub fn warm_start(
     for (c, n) in counts.iter().enumerate() {
         init[features * labels + c] = n.ln() - mean_log;
     }
-    let solver = LBFGS::new(MoreThuenteLineSearch::new(), 10)
+    let solver = LBFGS::new(MoreThuenteLineSearch::new(), HISTORY)
         .with_tolerance_grad(tolerance)
         .and_then(|s| s.with_tolerance_cost(0.0))
         .map_err(|e| Error::Training(e.to_string()))?;
@@ -185,6 +229,7 @@ mod tests {
             labels: 3,
             alpha: 0.5,
             last: Mutex::new(None),
+            blocks: Mutex::new(Vec::new()),
         };
         let w: Array1<f64> = (0..12).map(|i| (i as f64 * 0.37).sin() * 0.5).collect();
         let mut g = Array1::zeros(12);

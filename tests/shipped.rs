@@ -2,7 +2,7 @@
 
 use claimcat::classify::{Filter, classify_article, classify_article_with, decode_article};
 use claimcat::metrics::Report;
-use claimcat::{Classifier, Columns, LabeledData};
+use claimcat::{Classifier, Columns, LabeledData, TrainParams};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -216,6 +216,26 @@ fn shipped_model_is_trained_from_the_corpus() {
     assert!(
         again.to_json() == claimcat::model::DEFAULT_MODEL_JSON,
         "retraining with the stored options does not reproduce models/claimcat.json byte for byte"
+    );
+}
+
+#[test]
+fn training_gives_the_same_bytes_on_any_number_of_threads() {
+    let corpus = read("data/statements.csv");
+    // Enough rows for several blocks of the parallel loss and gradient.
+    let sample = corpus.subset(&(0..5000).collect::<Vec<_>>());
+    let train_on = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| Classifier::train(&sample, &TrainParams::default(), &()).unwrap())
+            .to_json()
+    };
+    let one = train_on(1);
+    assert!(
+        one == train_on(3),
+        "1 and 3 threads trained different models"
     );
 }
 
