@@ -89,6 +89,7 @@ fn seed_article_claims_are_right() {
         .find(|p| p.extension().is_some_and(|e| e == "txt"))
         .unwrap();
     let (n, wrong) = check_article(&model, &article, &dir.join("expected.csv"));
+    eprintln!("seed article: {}/{n} expected rows right", n - wrong.len());
     assert!(n >= 10);
     assert!(
         wrong.is_empty(),
