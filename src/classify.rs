@@ -5,9 +5,9 @@ use crate::features::{Scratch, SparseVec};
 use crate::model::Classifier;
 use crate::split::SentenceSplitter;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// One input: a file, or standard input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,7 +150,52 @@ pub struct Row {
     /// The probability of the predicted label.
     pub confidence: f32,
     /// The probability of every label.
-    pub scores: BTreeMap<String, f32>,
+    pub scores: Scores,
+}
+
+/// The probability of every label of one row; serialized as a `{label: probability}` map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scores {
+    labels: Arc<[String]>,
+    values: Vec<f32>,
+}
+
+impl Scores {
+    /// Pairs the model's labels (shared by every row) with one row's probabilities.
+    pub fn new(labels: Arc<[String]>, values: Vec<f32>) -> Scores {
+        assert_eq!(labels.len(), values.len(), "one probability per label");
+        Scores { labels, values }
+    }
+
+    /// The probability of `label`, if the model has that label.
+    pub fn get(&self, label: &str) -> Option<f32> {
+        self.labels
+            .iter()
+            .position(|l| l == label)
+            .map(|i| self.values[i])
+    }
+
+    /// Each label with its probability, in the model's label order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, f32)> {
+        self.labels
+            .iter()
+            .map(String::as_str)
+            .zip(self.values.iter().copied())
+    }
+}
+
+impl Serialize for Scores {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.values.len()))?;
+        for (label, p) in self.iter() {
+            map.serialize_entry(label, &p)?;
+        }
+        map.end()
+    }
 }
 
 /// Which sentences to report.
@@ -213,6 +258,7 @@ fn classify_doc(
     rows: &mut Vec<Row>,
 ) {
     let none = model.label_index(NONE_LABEL);
+    let labels: Arc<[String]> = model.shared_labels();
     let mut features = SparseVec::default();
     let mut scores = Vec::with_capacity(model.labels().len());
     let mut number = 0;
@@ -241,12 +287,7 @@ fn classify_doc(
             text: sentence.to_string(),
             label,
             confidence,
-            scores: model
-                .labels()
-                .iter()
-                .cloned()
-                .zip(scores.iter().copied())
-                .collect(),
+            scores: Scores::new(labels.clone(), scores.clone()),
         });
     };
     if split {
@@ -616,6 +657,22 @@ mod tests {
         assert_eq!(collect_inputs(&[]).unwrap(), vec![Input::Stdin]);
         let empty = tempfile::tempdir().unwrap();
         assert!(collect_inputs(&[empty.path().to_path_buf()]).is_err());
+    }
+
+    #[test]
+    fn scores_serialize_as_a_label_map_and_look_up_by_label() {
+        let labels: Arc<[String]> = vec!["accusation".to_string(), "none".to_string()].into();
+        let scores = Scores::new(labels, vec![0.25, 0.75]);
+        assert_eq!(
+            serde_json::to_string(&scores).unwrap(),
+            r#"{"accusation":0.25,"none":0.75}"#
+        );
+        assert_eq!(scores.get("none"), Some(0.75));
+        assert_eq!(scores.get("threat"), None);
+        assert_eq!(
+            scores.iter().collect::<Vec<_>>(),
+            vec![("accusation", 0.25), ("none", 0.75)]
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// The most iterations of the sparse warm start (each costs only the non-zeros).
@@ -136,7 +137,7 @@ impl Prediction {
 #[derive(Debug, Clone)]
 pub struct Classifier {
     featurizer: Featurizer,
-    labels: Vec<String>,
+    labels: Arc<[String]>,
     /// Feature-major weights: `weights[f * k + c]`.
     weights: Vec<f32>,
     intercepts: Vec<f32>,
@@ -252,7 +253,7 @@ impl Classifier {
             .collect();
         Ok(Classifier {
             featurizer,
-            labels,
+            labels: labels.into(),
             weights,
             intercepts,
             log_priors,
@@ -271,6 +272,11 @@ impl Classifier {
     /// The labels, in score order.
     pub fn labels(&self) -> &[String] {
         &self.labels
+    }
+
+    /// The labels, in score order, as a handle that rows can share without copying them.
+    pub fn shared_labels(&self) -> Arc<[String]> {
+        Arc::clone(&self.labels)
     }
 
     /// The featurizer.
@@ -408,7 +414,7 @@ impl Classifier {
             format: FORMAT_NAME.into(),
             format_version: FORMAT_VERSION,
             crate_version: env!("CARGO_PKG_VERSION").into(),
-            labels: self.labels.clone(),
+            labels: self.labels.to_vec(),
             featurizer: self.featurizer.options().clone(),
             training: self.training.clone(),
             priors: self.priors(),
@@ -520,7 +526,7 @@ impl Classifier {
         let featurizer = Featurizer::from_parts(f.featurizer, f.features, f.idf)?;
         Ok(Classifier {
             featurizer,
-            labels: f.labels,
+            labels: f.labels.into(),
             weights: f.weights.concat(),
             intercepts: f.intercepts,
             log_priors: f.priors.iter().map(|p| p.ln()).collect(),
