@@ -98,22 +98,30 @@ fn seed_article_claims_are_right() {
     );
 }
 
+/// The example articles in `data/articles`, in name order.
+fn example_articles() -> Vec<PathBuf> {
+    let mut names: Vec<PathBuf> = std::fs::read_dir(repo("data/articles"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    names.sort();
+    names
+}
+
 #[test]
 fn example_articles_are_labeled_right() {
     let model = Classifier::builtin().unwrap();
     let mut total = 0;
     let mut wrong = Vec::new();
     let mut articles = 0;
-    for entry in std::fs::read_dir(repo("data/articles")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "txt") {
-            let expected = path.with_extension("expected.csv");
-            assert!(expected.exists(), "{} has no expected file", path.display());
-            let (n, w) = check_article(&model, &path, &expected);
-            total += n;
-            wrong.extend(w.into_iter().map(|w| format!("{}: {w}", path.display())));
-            articles += 1;
-        }
+    for path in example_articles() {
+        let expected = path.with_extension("expected.csv");
+        assert!(expected.exists(), "{} has no expected file", path.display());
+        let (n, w) = check_article(&model, &path, &expected);
+        total += n;
+        wrong.extend(w.into_iter().map(|w| format!("{}: {w}", path.display())));
+        articles += 1;
     }
     assert!(articles >= 6, "need at least 6 example articles");
     let right = (total - wrong.len()) as f64 / total as f64;
@@ -132,12 +140,7 @@ fn example_articles_are_labeled_right() {
 #[test]
 fn a_reused_scratch_labels_articles_as_a_fresh_one_does() {
     let model = Classifier::builtin().unwrap();
-    let mut names: Vec<PathBuf> = std::fs::read_dir(repo("data/articles"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    names.sort();
+    let names = example_articles();
     let filter = Filter {
         all: true,
         min_confidence: 0.0,
