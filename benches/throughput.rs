@@ -15,15 +15,10 @@ fn corpus() -> LabeledData {
 
 fn articles() -> String {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/articles");
-    let mut names: Vec<_> = std::fs::read_dir(dir)
+    claimcat::classify::collect_inputs(&[dir])
         .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    names.sort();
-    names
         .iter()
-        .map(|p| std::fs::read_to_string(p).unwrap())
+        .map(|input| claimcat::classify::read_article(input).unwrap().text)
         .collect::<Vec<_>>()
         .join("\n\n")
 }

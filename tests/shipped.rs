@@ -1,6 +1,8 @@
 //! Checks of what ships: the corpus, the default model, and how it labels real and example articles.
 
-use claimcat::classify::{Filter, classify_article, classify_article_with, decode_article};
+use claimcat::classify::{
+    Filter, Input, classify_article, classify_article_with, collect_inputs, decode_article,
+};
 use claimcat::metrics::Report;
 use claimcat::{Classifier, Columns, LabeledData, TrainParams};
 use std::collections::{BTreeMap, HashSet};
@@ -100,13 +102,14 @@ fn seed_article_claims_are_right() {
 
 /// The example articles in `data/articles`, in name order.
 fn example_articles() -> Vec<PathBuf> {
-    let mut names: Vec<PathBuf> = std::fs::read_dir(repo("data/articles"))
+    collect_inputs(&[repo("data/articles")])
         .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    names.sort();
-    names
+        .into_iter()
+        .filter_map(|input| match input {
+            Input::File(path) => Some(path),
+            Input::Stdin => None,
+        })
+        .collect()
 }
 
 #[test]
