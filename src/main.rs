@@ -212,6 +212,10 @@ struct ClassifyArgs {
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
+    /// Multiply a label's probability, replacing the model's own weight for that label,
+    /// e.g. `--prior none=2` for text where even fewer sentences make a claim (repeatable).
+    #[arg(long, value_name = "LABEL=WEIGHT", value_parser = parse_prior)]
+    prior: Vec<(String, f64)>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -363,7 +367,10 @@ fn classify(args: &ClassifyArgs) -> claimcat::Result<()> {
             .build_global()
             .map_err(|e| Error::Params(format!("--threads: {e}")))?;
     }
-    let model = Classifier::load_or_builtin(args.model.as_deref())?;
+    let mut model = Classifier::load_or_builtin(args.model.as_deref())?;
+    for (label, w) in &args.prior {
+        model.set_prior(label, *w)?;
+    }
     let inputs = classify::collect_inputs(&args.paths)?;
     if inputs.contains(&classify::Input::Stdin) && std::io::stdin().is_terminal() {
         return Err(Error::Params(

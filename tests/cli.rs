@@ -524,3 +524,31 @@ fn classify_output_order_is_input_order() {
     seen.dedup();
     assert_eq!(seen, expected);
 }
+
+#[test]
+fn classify_prior_shifts_claims_to_none() {
+    let article = repo("data/articles");
+    let count = |extra: &[&str]| {
+        let out = claimcat()
+            .args(["classify", "--format", "jsonl"])
+            .args(extra)
+            .arg(&article)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap().lines().count()
+    };
+    let default = count(&[]);
+    let stricter = count(&["--prior", "none=20"]);
+    let looser = count(&["--prior", "none=0.5"]);
+    assert!(stricter < default, "{stricter} vs {default}");
+    assert!(looser > default, "{looser} vs {default}");
+    claimcat()
+        .args(["classify", "--prior", "nothing=2"])
+        .arg(&article)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no label `nothing`"));
+}
